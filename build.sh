@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The project's two entry points (see README.md):
+#   ./build.sh demo   build and run the demo
+#   ./build.sh test   build and run the whole test suite: plain build (-Werror),
+#                     ASan+UBSan build, ThreadSanitizer run, bounded fuzzing
+# Environment: ANTHROPIC_BUILD_ROOT (default ./build), ANTHROPIC_FUZZ_SECONDS (default 30 per target),
+# JOBS (default nproc).
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$(pwd)
+build_root=${ANTHROPIC_BUILD_ROOT:-$root/build}
+jobs=${JOBS:-$(nproc)}
+
+bash cmake/install-deps.sh
+
+launcher=()
+command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+generator=()
+command -v ninja >/dev/null && generator=(-G Ninja)
+
+configure() {  # configure DIR [cmake args...]
+  local dir=$1; shift
+  cmake -S "$root" -B "$dir" "${generator[@]}" "${launcher[@]}" "$@" >/dev/null
+}
+
+stage() { printf '\n=== %s\n' "$*"; }
+
+case "${1:-}" in
+  demo)
+    configure "$build_root/release" -DCMAKE_BUILD_TYPE=Release
+    cmake --build "$build_root/release" -j "$jobs" --target sse_demo >/dev/null
+    "$build_root/release/example/sse_demo"
+    ;;
+  test)
+    start=$SECONDS
+    stage "plain build (g++, -Wall -Wextra -Wpedantic -Werror)"
+    configure "$build_root/release" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    cmake --build "$build_root/release" -j "$jobs"
+    (cd "$build_root/release" && ctest --output-on-failure -j "$jobs")
+
+    stage "AddressSanitizer + UndefinedBehaviorSanitizer"
+    configure "$build_root/asan" -DCMAKE_BUILD_TYPE=Debug -DANTHROPIC_SANITIZE=address,undefined \
+      -DANTHROPIC_BUILD_EXAMPLES=OFF -DANTHROPIC_BUILD_BENCHMARKS=OFF -DCMAKE_CXX_FLAGS=-O1
+    cmake --build "$build_root/asan" -j "$jobs"
+    (cd "$build_root/asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+       ctest --output-on-failure -j "$jobs")
+
+    stage "libFuzzer (clang-14), ${ANTHROPIC_FUZZ_SECONDS:-30} s per target"
+    configure "$build_root/fuzz" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 \
+      -DANTHROPIC_BUILD_FUZZERS=ON -DANTHROPIC_BUILD_EXAMPLES=OFF -DANTHROPIC_BUILD_BENCHMARKS=OFF \
+      -DANTHROPIC_FUZZ_SECONDS="${ANTHROPIC_FUZZ_SECONDS:-30}"
+    cmake --build "$build_root/fuzz" -j "$jobs"
+    (cd "$build_root/fuzz" && ctest --output-on-failure)
+
+    stage "all stages passed in $((SECONDS - start)) s"
+    ;;
+  *)
+    echo "usage: ./build.sh demo | test" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,239 @@
+// Error codes, their categories, the details of an API error, and the exception
+// the default completion token throws.
+//
+// Two categories keep "what went wrong" apart:
+//  - client_errc: the transport and protocol as seen by this library (timeouts,
+//    truncated streams, malformed events, limits, bad configuration);
+//  - api_errc: an error the server reported, from its HTTP status and the
+//    `error.type` of its body (or of an `error` stream event).
+// Errors from lower layers (Asio, Beast, OpenSSL) reach the caller unchanged,
+// except where a distinct client_errc says more (a timeout, a failed
+// certificate check).
+#pragma once
+
+#include <boost/system/error_code.hpp>
+#include <boost/system/system_error.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace anthropic {
+
+/// Transport and protocol errors detected by the library.
+enum class client_errc : int {
+  stream_truncated = 1,        ///< the stream ended mid-event or before message_stop
+  event_too_large,             ///< one SSE event exceeded the configured maximum size
+  response_too_large,          ///< a non-streamed body exceeded the configured maximum size
+  invalid_json,                ///< a body or event payload is not valid JSON
+  invalid_message,             ///< valid JSON, but not the shape the API documents
+  unexpected_event,            ///< an event out of order (delta before its block, event after stop, ...)
+  block_index_out_of_range,    ///< an event names a content block that does not exist
+  duplicate_message_start,     ///< a second message_start in one stream
+  invalid_tool_input,          ///< streamed tool input does not parse as a JSON object
+  unexpected_content_type,     ///< a streamed response that is not text/event-stream
+  resolve_timeout,             ///< host name resolution took too long
+  connect_timeout,             ///< the TCP connection took too long
+  tls_handshake_timeout,       ///< the TLS handshake took too long
+  response_head_timeout,       ///< no complete response head in time
+  idle_timeout,                ///< a stream or body went silent for too long
+  request_timeout,             ///< the whole request (all attempts) took too long
+  tls_verification_failed,     ///< the server's certificate or host name was not trusted
+  invalid_header_value,        ///< a header value holds CR, LF or NUL; nothing was sent
+  invalid_base_url,            ///< the base URL cannot be parsed or has an unknown scheme
+  missing_credentials,         ///< neither an API key nor an auth token is configured
+  operation_in_progress,       ///< an operation that allows one at a time was started twice
+};
+
+/// Errors reported by the API, named after the `error.type` values of the spec.
+enum class api_errc : int {
+  invalid_request_error = 1,  ///< 400 (and other unlisted 4xx)
+  authentication_error,       ///< 401
+  billing_error,              ///< 402
+  permission_error,           ///< 403
+  not_found_error,            ///< 404
+  conflict_error,             ///< 409
+  request_too_large,          ///< 413
+  rate_limit_error,           ///< 429
+  api_error,                  ///< 500
+  timeout_error,              ///< 504
+  overloaded_error,           ///< 529
+  unknown_error,              ///< a type or status this library does not know yet
+};
+
+namespace detail {
+
+class client_category_impl final : public boost::system::error_category {
+ public:
+  // A fixed identity lets the category compare equal across shared objects.
+  constexpr client_category_impl() noexcept : error_category(0x616e7468726f7001ULL) {}
+  const char* name() const noexcept override { return "anthropic.client"; }
+  std::string message(int ev) const override { return describe(ev); }
+  char const* message(int ev, char*, std::size_t) const noexcept override { return describe(ev); }
+
+  static const char* describe(int ev) noexcept {
+    switch (static_cast<client_errc>(ev)) {
+      case client_errc::stream_truncated: return "the stream ended before it was complete";
+      case client_errc::event_too_large: return "a stream event exceeded the maximum event size";
+      case client_errc::response_too_large: return "the response body exceeded the maximum response size";
+      case client_errc::invalid_json: return "the server sent invalid JSON";
+      case client_errc::invalid_message: return "the server sent JSON that does not have the documented shape";
+      case client_errc::unexpected_event: return "a stream event arrived out of order";
+      case client_errc::block_index_out_of_range: return "a stream event names a content block that does not exist";
+      case client_errc::duplicate_message_start: return "a stream sent message_start twice";
+      case client_errc::invalid_tool_input: return "streamed tool input is not a valid JSON object";
+      case client_errc::unexpected_content_type: return "a streamed response is not text/event-stream";
+      case client_errc::resolve_timeout: return "host name resolution timed out";
+      case client_errc::connect_timeout: return "connecting to the server timed out";
+      case client_errc::tls_handshake_timeout: return "the TLS handshake timed out";
+      case client_errc::response_head_timeout: return "the server did not send a response head in time";
+      case client_errc::idle_timeout: return "the server sent nothing for longer than the idle timeout";
+      case client_errc::request_timeout: return "the request did not complete within the request timeout";
+      case client_errc::tls_verification_failed: return "the server's TLS certificate or host name could not be verified";
+      case client_errc::invalid_header_value: return "a header value contains CR, LF or NUL";
+      case client_errc::invalid_base_url: return "the base URL is not a valid http:// or https:// URL";
+      case client_errc::missing_credentials: return "no API key or auth token is configured";
+      case client_errc::operation_in_progress: return "another operation of this kind is already in progress";
+    }
+    return "unknown anthropic.client error";
+  }
+};
+
+class api_category_impl final : public boost::system::error_category {
+ public:
+  constexpr api_category_impl() noexcept : error_category(0x616e7468726f7002ULL) {}
+  const char* name() const noexcept override { return "anthropic.api"; }
+  std::string message(int ev) const override { return describe(ev); }
+  char const* message(int ev, char*, std::size_t) const noexcept override { return describe(ev); }
+
+  static const char* describe(int ev) noexcept {
+    switch (static_cast<api_errc>(ev)) {
+      case api_errc::invalid_request_error: return "invalid_request_error";
+      case api_errc::authentication_error: return "authentication_error";
+      case api_errc::billing_error: return "billing_error";
+      case api_errc::permission_error: return "permission_error";
+      case api_errc::not_found_error: return "not_found_error";
+      case api_errc::conflict_error: return "conflict_error";
+      case api_errc::request_too_large: return "request_too_large";
+      case api_errc::rate_limit_error: return "rate_limit_error";
+      case api_errc::api_error: return "api_error";
+      case api_errc::timeout_error: return "timeout_error";
+      case api_errc::overloaded_error: return "overloaded_error";
+      case api_errc::unknown_error: return "unknown API error";
+    }
+    return "unknown API error";
+  }
+};
+
+inline constexpr client_category_impl client_category_instance{};
+inline constexpr api_category_impl api_category_instance{};
+
+}  // namespace detail
+
+inline const boost::system::error_category& client_category() noexcept {
+  return detail::client_category_instance;
+}
+inline const boost::system::error_category& api_category() noexcept {
+  return detail::api_category_instance;
+}
+
+inline boost::system::error_code make_error_code(client_errc e) noexcept {
+  return {static_cast<int>(e), client_category()};
+}
+inline boost::system::error_code make_error_code(api_errc e) noexcept {
+  return {static_cast<int>(e), api_category()};
+}
+
+/// Maps an API error to its code: the body's `error.type` wins when this library
+/// knows it; otherwise the HTTP status decides (spec section 5). An `error` stream
+/// event has no status: pass 0.
+inline api_errc api_errc_from(int http_status, std::string_view error_type) noexcept {
+  struct entry {
+    std::string_view type;
+    int status;
+    api_errc code;
+  };
+  static constexpr entry table[] = {
+      {"invalid_request_error", 400, api_errc::invalid_request_error},
+      {"authentication_error", 401, api_errc::authentication_error},
+      {"billing_error", 402, api_errc::billing_error},
+      {"permission_error", 403, api_errc::permission_error},
+      {"not_found_error", 404, api_errc::not_found_error},
+      {"conflict_error", 409, api_errc::conflict_error},
+      {"request_too_large", 413, api_errc::request_too_large},
+      {"rate_limit_error", 429, api_errc::rate_limit_error},
+      {"api_error", 500, api_errc::api_error},
+      {"timeout_error", 504, api_errc::timeout_error},
+      {"overloaded_error", 529, api_errc::overloaded_error},
+  };
+  for (const auto& e : table)
+    if (e.type == error_type) return e.code;
+  for (const auto& e : table)
+    if (e.status == http_status) return e.code;
+  // The spec: "other unlisted 4xx" are invalid_request_error.
+  if (http_status >= 400 && http_status < 500) return api_errc::invalid_request_error;
+  return api_errc::unknown_error;
+}
+
+/// What is known about a failed operation beyond its error_code. Filled for API
+/// errors (status, the server's type and message, request id) and, where useful,
+/// for client errors (message explains, e.g. which header was refused).
+/// Never contains the API key or auth token.
+struct diagnostics {
+  int http_status = 0;       ///< 0 when no HTTP response was received, or for a stream `error` event
+  std::string error_type;    ///< the server's `error.type`, verbatim (also for types unknown here)
+  std::string message;       ///< the server's message, a snippet of a non-JSON body, or the client's explanation
+  std::string request_id;    ///< the `request-id` header or body member, when sent
+
+  void clear() noexcept {
+    http_status = 0;
+    error_type.clear();
+    message.clear();
+    request_id.clear();
+  }
+};
+
+/// The exception thrown by the default completion token: the error code plus
+/// every detail of `diagnostics`. what() reads like
+/// "rate_limit_error: Number of request tokens has exceeded your rate limit
+///  (HTTP 429, request-id req_...)".
+class api_error : public boost::system::system_error {
+ public:
+  api_error(boost::system::error_code ec, diagnostics diag)
+      : boost::system::system_error(ec, describe(ec, diag)), diag_(std::move(diag)) {}
+
+  const diagnostics& details() const noexcept { return diag_; }
+  int http_status() const noexcept { return diag_.http_status; }
+  const std::string& error_type() const noexcept { return diag_.error_type; }
+  const std::string& request_id() const noexcept { return diag_.request_id; }
+  const std::string& server_message() const noexcept { return diag_.message; }
+
+  static std::string describe(const boost::system::error_code& ec, const diagnostics& diag) {
+    std::string text = diag.error_type.empty() ? ec.message() : diag.error_type;
+    if (!diag.message.empty()) {
+      text += ": ";
+      text += diag.message;
+    }
+    std::string extra;
+    if (diag.http_status != 0) extra += "HTTP " + std::to_string(diag.http_status);
+    if (!diag.request_id.empty()) {
+      if (!extra.empty()) extra += ", ";
+      extra += "request-id " + diag.request_id;
+    }
+    if (!extra.empty()) text += " (" + extra + ")";
+    return text;
+  }
+
+ private:
+  diagnostics diag_;
+};
+
+}  // namespace anthropic
+
+namespace boost::system {
+template <>
+struct is_error_code_enum<::anthropic::client_errc> : std::true_type {};
+template <>
+struct is_error_code_enum<::anthropic::api_errc> : std::true_type {};
+}  // namespace boost::system
