@@ -25,6 +25,19 @@ configure() {  # configure DIR [cmake args...]
 
 stage() { printf '\n=== %s\n' "$*"; }
 
+# The official TypeScript SDK (pinned in bench/sdk/package.json) for the tests that
+# check mock_server against it and for the benchmarks. Best effort: without node or
+# the npm registry those tests skip and say why.
+install_peer_sdk() {
+  local dir=$build_root/node
+  export ANTHROPIC_NODE_MODULES=$dir/node_modules
+  [[ -f $dir/node_modules/@anthropic-ai/sdk/package.json ]] && cmp -s bench/sdk/package.json "$dir/package.json" && return 0
+  command -v npm >/dev/null || { echo "npm not found: SDK cross-checks will be skipped" >&2; return 0; }
+  mkdir -p "$dir" && cp bench/sdk/package.json "$dir/"
+  (cd "$dir" && timeout 300 npm install --no-audit --no-fund --loglevel=error >/dev/null 2>&1) ||
+    echo "npm install failed: SDK cross-checks will be skipped" >&2
+}
+
 case "${1:-}" in
   demo)
     configure "$build_root/release" -DCMAKE_BUILD_TYPE=Release
@@ -33,6 +46,7 @@ case "${1:-}" in
     ;;
   test)
     start=$SECONDS
+    install_peer_sdk
     stage "plain build (g++, -Wall -Wextra -Wpedantic -Werror)"
     configure "$build_root/release" -DCMAKE_BUILD_TYPE=RelWithDebInfo
     cmake --build "$build_root/release" -j "$jobs"
