@@ -4,9 +4,16 @@
 #include <cstdlib>
 #include <new>
 
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__) && !defined(ANTHROPIC_NO_NEW_REPLACEMENT)
+#define ANTHROPIC_COUNT_ALLOCATIONS 1
+#else
+#define ANTHROPIC_COUNT_ALLOCATIONS 0
+#endif
+
 namespace {
 std::atomic<std::size_t> g_allocations{0};
 
+#if ANTHROPIC_COUNT_ALLOCATIONS
 void* counted_allocate(std::size_t size) {
   g_allocations.fetch_add(1, std::memory_order_relaxed);
   if (size == 0) size = 1;
@@ -22,17 +29,13 @@ void* counted_allocate_aligned(std::size_t size, std::align_val_t align) {
   if (void* p = std::aligned_alloc(alignment, size)) return p;
   throw std::bad_alloc();
 }
+#endif
 }  // namespace
 
 std::size_t anthropic::test::allocations_so_far() noexcept {
   return g_allocations.load(std::memory_order_relaxed);
 }
 
-#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__) && !defined(ANTHROPIC_NO_NEW_REPLACEMENT)
-#define ANTHROPIC_COUNT_ALLOCATIONS 1
-#else
-#define ANTHROPIC_COUNT_ALLOCATIONS 0
-#endif
 
 bool anthropic::test::allocation_counting_enabled() noexcept { return ANTHROPIC_COUNT_ALLOCATIONS != 0; }
 
