@@ -1,0 +1,795 @@
+// anthropic::testing::mock_server: an Anthropic-compatible HTTP/1.1 server on
+// 127.0.0.1 for tests, examples and demos. It answers POST /v1/messages (plain
+// and streamed), POST /v1/messages/count_tokens and GET /v1/models with
+// deterministic replies derived from the request, validates requests the way
+// the API does, records every request, and plays scripted replies (errors,
+// delays, stalls, truncation, malformed streams...) in FIFO order.
+//
+//   anthropic::testing::mock_server server(io.get_executor());
+//   server.enqueue(reply::error(429, "rate_limit_error", "slow down").header("retry-after", "1"));
+//   // point a client at server.base_url(), trusting server.ca_pem()
+//
+// HTTPS uses a CA and a server certificate generated in memory at start-up
+// (EC P-256); plain HTTP is an option. One SSL_CTX is shared by all connections,
+// and a connection keeps only what it needs between requests, so one thread can
+// hold tens of thousands of open streams.
+#pragma once
+
+#include <anthropic/testing/detail/default_replies.hpp>
+#include <anthropic/testing/detail/reply_script.hpp>
+#include <anthropic/testing/detail/test_certificate.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/fields.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/status.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdio>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <type_traits>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace anthropic::testing {
+
+/// How a mock_server behaves when no reply is scripted.
+struct mock_server_options {
+  /// HTTPS with an in-memory certificate (trust ca_pem()); false: plain HTTP.
+  bool use_tls = true;
+  /// Non-empty: every request must carry `x-api-key: <key>` or
+  /// `Authorization: Bearer <key>`, otherwise 401 authentication_error.
+  std::string api_key;
+  /// Number of text_delta events (and output tokens) of a default text reply.
+  std::size_t tokens_per_reply = 12;
+  /// Pause between consecutive events of every streamed reply.
+  std::chrono::milliseconds event_delay{0};
+  /// Subject alternative names of the server certificate; entries that parse as
+  /// an IP address become IP SANs, the rest DNS SANs.
+  std::vector<std::string> certificate_names{"localhost", "127.0.0.1"};
+};
+
+/// A request as the server received it.
+struct recorded_request {
+  std::string method;                  ///< "POST", "GET", ...
+  std::string target;                  ///< path and query, e.g. "/v1/messages"
+  boost::beast::http::fields headers;  ///< every header field as sent
+  std::string body;                    ///< the body, unparsed
+  std::size_t connection_id = 0;       ///< 1 for the first accepted connection, then 2, ...
+};
+
+/// A scripted response, built fluently:
+/// @code
+/// reply::error(429, "rate_limit_error", "slow down").header("retry-after", "1")
+/// reply::stream().stall_after_events(3, 10s)
+/// reply::stream().error_event_after(4, "overloaded_error", "Overloaded")
+/// reply::default_reply().delay_head(200ms).connection_close()
+/// @endcode
+/// Event counts ("after N events") count the events written before the fault,
+/// so 0 means "before the first event". Faults of streams apply to every
+/// text/event-stream body (default streams and sse()); the byte and framing
+/// options apply to every reply.
+class reply {
+ public:
+  /// What the server would answer anyway (the endpoint's default behaviour,
+  /// including validation errors); useful to add delays or framing choices.
+  static reply default_reply() { return reply{}; }
+
+  /// The default message for the request, streamed even if the request did not
+  /// ask for a stream.
+  static reply stream() {
+    reply r;
+    r.script_.kind = detail::reply_script::source::message_stream;
+    return r;
+  }
+
+  /// An API error: `status` with the body
+  /// `{"type":"error","error":{"type":type,"message":message},"request_id":...}`.
+  static reply error(unsigned status, std::string type, std::string message) {
+    reply r = fixed(status, "application/json", {});
+    r.script_.error_type = std::move(type);
+    r.script_.error_message = std::move(message);
+    return r;
+  }
+
+  /// A JSON body sent verbatim (it need not be valid JSON).
+  static reply json(std::string body, unsigned status = 200) {
+    return fixed(status, "application/json", std::move(body));
+  }
+
+  /// An SSE transcript sent verbatim as a 200 text/event-stream body; the stream
+  /// faults split it at its blank lines.
+  static reply sse(std::string transcript) {
+    reply r = fixed(200, "text/event-stream", std::move(transcript));
+    r.script_.body_is_sse = true;
+    return r;
+  }
+
+  /// Replaces the HTTP status the reply would otherwise have (e.g. a default
+  /// message sent with status 500, or a JSON body with 202).
+  reply& status(unsigned code) {
+    script_.status_override = code;
+    return *this;
+  }
+  /// Sets a response header (replacing a default one of that name, e.g.
+  /// content-type or request-id). Retry hints: retry-after, retry-after-ms, x-should-retry.
+  reply& header(std::string_view name, std::string_view value) {
+    script_.headers.set(name, value);
+    return *this;
+  }
+  /// Waits before sending the response head.
+  reply& delay_head(std::chrono::milliseconds d) {
+    script_.head_delay = d;
+    return *this;
+  }
+  /// Closes the socket instead of answering (after delay_head, if any).
+  reply& reset_before_head() {
+    script_.reset_before_head = true;
+    return *this;
+  }
+  /// After `events` events, pauses for `d` (once), then goes on.
+  reply& stall_after_events(std::size_t events, std::chrono::milliseconds d) {
+    script_.stall_after = events;
+    script_.stall_duration = d;
+    return *this;
+  }
+  /// Drops the connection once `bytes` bytes of the body (not counting chunk
+  /// framing) are sent; no effect if the body is shorter.
+  reply& close_after_bytes(std::size_t bytes) {
+    script_.close_after_body_bytes = bytes;
+    return *this;
+  }
+  /// After `events` events, sends `event: error` with this type and message and
+  /// ends the stream (as the API does when it fails after a 200).
+  reply& error_event_after(std::size_t events, std::string type, std::string message) {
+    script_.error_event_after = events;
+    script_.error_event_type = std::move(type);
+    script_.error_event_message = std::move(message);
+    return *this;
+  }
+  /// After `events` events, sends bytes that are not SSE (an HTML error page, as
+  /// a broken proxy would) and drops the connection.
+  reply& malformed_sse(std::size_t events = 2) {
+    script_.malformed_sse_after = events;
+    return *this;
+  }
+  /// After `events` events, inserts a content_block_delta whose data is not
+  /// valid JSON; the rest of the stream follows.
+  reply& malformed_json_event(std::size_t events = 2) {
+    script_.malformed_json_after = events;
+    return *this;
+  }
+  /// After `events` events, inserts a valid `ping` event of about `bytes` bytes.
+  reply& huge_event(std::size_t bytes, std::size_t events = 3) {
+    script_.huge_event_after = events;
+    script_.huge_event_bytes = bytes;
+    return *this;
+  }
+  /// Writes the whole response (head included) one byte per write.
+  reply& one_byte_writes() {
+    script_.one_byte_writes = true;
+    return *this;
+  }
+  /// Sends `Connection: close` and closes the connection after the response.
+  reply& connection_close() {
+    script_.close_connection = true;
+    return *this;
+  }
+  /// Chunked transfer encoding (true) or a Content-Length (false). Default:
+  /// chunked for streams, Content-Length otherwise.
+  reply& chunked(bool on = true) {
+    script_.body_framing = on ? detail::reply_script::framing::chunked : detail::reply_script::framing::content_length;
+    return *this;
+  }
+  /// Neither Content-Length nor chunked: the body ends when the server closes
+  /// the connection (HTTP/1.0 style); implies connection_close().
+  reply& close_delimited() {
+    script_.body_framing = detail::reply_script::framing::close_delimited;
+    script_.close_connection = true;
+    return *this;
+  }
+
+  /// The script (for the server; not part of the stable API).
+  const detail::reply_script& script() const noexcept { return script_; }
+
+ private:
+  static reply fixed(unsigned status, std::string content_type, std::string body) {
+    reply r;
+    r.script_.kind = detail::reply_script::source::fixed;
+    r.script_.status = status;
+    r.script_.content_type = std::move(content_type);
+    r.script_.body = std::move(body);
+    return r;
+  }
+
+  detail::reply_script script_;
+};
+
+namespace detail {
+
+namespace net = boost::asio;
+namespace http = boost::beast::http;
+
+/// A response ready to be written: status, head fields and the planned body.
+struct prepared_response {
+  unsigned status = 200;
+  http::fields headers;
+  body_plan body;
+  bool is_sse = false;
+};
+
+inline const char* reason_phrase(unsigned status) {
+  if (status == 529) return "Overloaded";  // Anthropic's own status; Beast does not know it
+  auto reason = http::obsolete_reason(http::int_to_status(status));
+  return reason == "<unknown-status>" ? "Status" : reason.data();
+}
+
+/// Everything the server and its connections share. Lives as long as the
+/// longest-running connection (each holds a shared_ptr), so a mock_server can
+/// be destroyed while its executor still runs connection handlers.
+class mock_server_state : public std::enable_shared_from_this<mock_server_state> {
+ public:
+  using executor_type = net::strand<net::any_io_executor>;
+
+  mock_server_state(net::any_io_executor ex, mock_server_options opts)
+      : executor_(net::make_strand(std::move(ex))), options_(std::move(opts)), acceptor_(executor_) {
+    if (options_.use_tls) {
+      tls_.emplace(net::ssl::context::tls_server);
+      tls_->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                        net::ssl::context::no_sslv3);
+      SSL_CTX_set_min_proto_version(tls_->native_handle(), TLS1_2_VERSION);
+      // Idle connections give their OpenSSL record buffers back: most of the
+      // memory of 10,000 open streams would otherwise be those buffers.
+      SSL_CTX_set_mode(tls_->native_handle(), SSL_MODE_RELEASE_BUFFERS);
+      test_certificate cert(options_.certificate_names);
+      cert.install(*tls_);
+      ca_pem_ = cert.ca_pem;
+    }
+    net::ip::tcp::endpoint ep(net::ip::make_address_v4("127.0.0.1"), 0);
+    acceptor_.open(ep.protocol());
+    acceptor_.set_option(net::socket_base::reuse_address(true));
+    acceptor_.bind(ep);
+    acceptor_.listen(net::socket_base::max_listen_connections);
+    port_ = acceptor_.local_endpoint().port();
+  }
+
+  void start() {
+    net::co_spawn(executor_, accept_loop(shared_from_this()), net::detached);
+  }
+
+  /// Closes the acceptor and every connection. Runs on the strand.
+  void close_all() {
+    stopped_ = true;
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    for (auto& [id, live] : live_) {
+      live.socket->close(ignored);
+      live.timer->cancel();
+    }
+  }
+
+  const executor_type& get_executor() const noexcept { return executor_; }
+  unsigned short port() const noexcept { return port_; }
+  bool uses_tls() const noexcept { return tls_.has_value(); }
+  const std::string& ca_pem() const noexcept { return ca_pem_; }
+  std::size_t connections_accepted() const noexcept { return connections_.load(); }
+
+  void enqueue(reply r, std::size_t times) {
+    std::lock_guard lock(mutex_);
+    for (std::size_t i = 0; i < times; ++i) script_.push_back(r);
+  }
+
+  std::vector<recorded_request> requests() const {
+    std::lock_guard lock(mutex_);
+    return requests_;
+  }
+
+ private:
+  struct live_connection {
+    net::ip::tcp::socket* socket;
+    net::steady_timer* timer;
+  };
+
+  // Removes a connection from the registry when its coroutine ends, however it ends.
+  struct registration {
+    mock_server_state& state;
+    std::size_t id;
+    ~registration() { state.live_.erase(id); }
+  };
+
+  static net::awaitable<void> accept_loop(std::shared_ptr<mock_server_state> self) {
+    net::steady_timer backoff(self->executor_);
+    while (!self->stopped_) {
+      auto [ec, socket] = co_await self->acceptor_.async_accept(net::as_tuple(net::use_awaitable));
+      if (self->stopped_ || ec == net::error::operation_aborted) co_return;
+      if (ec) {
+        // Out of descriptors (EMFILE) and the like: wait instead of spinning.
+        backoff.expires_after(std::chrono::milliseconds(20));
+        co_await backoff.async_wait(net::as_tuple(net::use_awaitable));
+        continue;
+      }
+      std::size_t id = ++self->connections_;
+      net::co_spawn(self->executor_, run_connection(self, std::move(socket), id), net::detached);
+    }
+  }
+
+  static net::awaitable<void> run_connection(std::shared_ptr<mock_server_state> self,
+                                             net::ip::tcp::socket socket, std::size_t id) {
+    try {
+      net::steady_timer timer(self->executor_);
+      if (self->tls_) {
+        net::ssl::stream<net::ip::tcp::socket> stream(std::move(socket), *self->tls_);
+        self->live_.emplace(id, live_connection{&stream.next_layer(), &timer});
+        registration reg{*self, id};
+        auto [ec] = co_await stream.async_handshake(net::ssl::stream_base::server, net::as_tuple(net::use_awaitable));
+        if (!ec && !self->stopped_) co_await self->serve(stream, timer, id);
+      } else {
+        self->live_.emplace(id, live_connection{&socket, &timer});
+        registration reg{*self, id};
+        if (!self->stopped_) co_await self->serve(socket, timer, id);
+      }
+    } catch (const std::exception&) {
+      // A test server never takes its process down: the connection just ends.
+    }
+  }
+
+  template <class Stream>
+  net::awaitable<void> serve(Stream& stream, net::steady_timer& timer, std::size_t connection_id) {
+    // The buffer holds one request head and body chunks at a time; it grows on
+    // demand (starting at 512 bytes) and shrinks again between requests.
+    boost::beast::flat_buffer buffer(64 * 1024 * 1024);
+    for (;;) {
+      // Optional so that the request (fields and body) is freed before a long
+      // streamed response starts: an open stream keeps only its pending events.
+      std::optional<http::request_parser<http::string_body>> parser(std::in_place);
+      parser->body_limit(32 * 1024 * 1024);  // the API's request size limit (spec section 2)
+      auto [ec, n] = co_await http::async_read(stream, buffer, *parser, net::as_tuple(net::use_awaitable));
+      if (ec) {
+        if (ec == http::error::body_limit) {
+          co_await write_response(stream, timer, simple_error(413, "request_too_large", "Request exceeds the maximum allowed number of bytes."), false);
+        } else if (ec.category() == http::make_error_code(http::error::end_of_stream).category() &&
+                   ec != http::error::end_of_stream && ec != http::error::partial_message) {
+          // A request Beast cannot parse: answer like a server would, then hang up.
+          co_await write_response(stream, timer, simple_error(400, "invalid_request_error", "Malformed HTTP request."), false);
+        }
+        break;
+      }
+      auto& req = parser->get();
+      record(req, connection_id);
+      reply_script script = next_script();
+      bool keep_alive = req.keep_alive() && !script.close_connection;
+      prepared_response response = prepare(req, script);
+      parser.reset();
+      buffer.shrink_to_fit();
+      if (!keep_alive) response.headers.set(http::field::connection, "close");
+      bool completed = co_await write_response(stream, timer, std::move(response), script.one_byte_writes,
+                                               &script);
+      if (!completed || !keep_alive || stopped_) break;
+    }
+    co_await graceful_close(stream, timer);
+  }
+
+  static prepared_response simple_error(unsigned status, std::string_view type, std::string_view message) {
+    prepared_response r;
+    r.status = status;
+    r.headers.set(http::field::content_type, "application/json");
+    r.body.pieces.push_back({error_body(type, message, {}), {}});
+    return r;
+  }
+
+  void record(const http::request<http::string_body>& req, std::size_t connection_id) {
+    recorded_request rec;
+    rec.method = std::string(req.method_string());
+    rec.target = std::string(req.target());
+    rec.headers = static_cast<const http::fields&>(req);
+    rec.body = req.body();
+    rec.connection_id = connection_id;
+    std::lock_guard lock(mutex_);
+    requests_.push_back(std::move(rec));
+  }
+
+  reply_script next_script() {
+    std::lock_guard lock(mutex_);
+    if (script_.empty()) return {};
+    reply_script s = script_.front().script();
+    script_.pop_front();
+    return s;
+  }
+
+  std::string next_id(const char* prefix) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%s%020llu", prefix, static_cast<unsigned long long>(++ids_));
+    return buf;
+  }
+
+  /// Turns the request and its script into status, head fields and timed body pieces.
+  prepared_response prepare(const http::request<http::string_body>& req, const reply_script& script) {
+    prepared_response r;
+    std::string request_id = next_id("req_mock");
+    if (script.kind == reply_script::source::fixed) {
+      r.status = script.status;
+      std::string body = script.error_type.empty()
+                             ? script.body
+                             : error_body(script.error_type, script.error_message, request_id);
+      if (!script.content_type.empty()) r.headers.set(http::field::content_type, script.content_type);
+      r.is_sse = script.body_is_sse;
+      if (r.is_sse)
+        r.body = plan_sse_body(split_sse_events(body), script, options_.event_delay);
+      else
+        r.body.pieces.push_back({std::move(body), {}});
+    } else {
+      answer(req, script.kind == reply_script::source::message_stream, request_id, script, r);
+    }
+    if (script.status_override) r.status = *script.status_override;
+    r.headers.set("request-id", request_id);
+    for (const auto& f : script.headers) r.headers.set(f.name_string(), f.value());
+    return r;
+  }
+
+  void set_json(prepared_response& r, unsigned status, std::string body) {
+    r.status = status;
+    r.headers.set(http::field::content_type, "application/json");
+    r.body.pieces.push_back({std::move(body), {}});
+  }
+
+  void set_error(prepared_response& r, unsigned status, std::string_view type, std::string_view message,
+                 std::string_view request_id) {
+    set_json(r, status, error_body(type, message, request_id));
+  }
+
+  bool authorized(const http::request<http::string_body>& req) const {
+    if (options_.api_key.empty()) return true;
+    if (auto it = req.find("x-api-key"); it != req.end() && it->value() == options_.api_key) return true;
+    auto it = req.find(http::field::authorization);
+    return it != req.end() && it->value() == "Bearer " + options_.api_key;
+  }
+
+  // What the endpoint answers: the API's validation first, then a default reply.
+  void answer(const http::request<http::string_body>& req, bool force_stream, const std::string& request_id,
+              const reply_script& script, prepared_response& r) {
+    if (!authorized(req)) {
+      set_error(r, 401, "authentication_error", "invalid x-api-key", request_id);
+      return;
+    }
+    std::string_view target = req.target();
+    std::string_view path = target.substr(0, target.find('?'));
+    bool is_post = req.method() == http::verb::post, is_get = req.method() == http::verb::get;
+    if (is_get && (path == "/v1/models" || path.starts_with("/v1/models/"))) {
+      answer_models(path, target, request_id, r);
+      return;
+    }
+    bool is_messages = is_post && path == "/v1/messages";
+    bool is_count = is_post && path == "/v1/messages/count_tokens";
+    if (!is_messages && !is_count && !force_stream) {
+      set_error(r, 404, "not_found_error", "The requested resource could not be found.", request_id);
+      return;
+    }
+    boost::system::error_code ec;
+    boost::json::value body = boost::json::parse(req.body(), ec);
+    const boost::json::object* request = body.if_object();
+    if (force_stream && !request) {
+      body = boost::json::object{};
+      request = body.if_object();
+    } else if (ec || !request) {
+      set_error(r, 400, "invalid_request_error", "There was an error parsing the body of your request: it is not a JSON object.", request_id);
+      return;
+    }
+    if (!force_stream) {
+      if (auto problem = validation_problem(*request, is_messages)) {
+        set_error(r, 400, "invalid_request_error", *problem, request_id);
+        return;
+      }
+    }
+    if (is_count) {
+      set_json(r, 200, boost::json::serialize(boost::json::object{{"input_tokens", estimate_input_tokens(*request)}}));
+      return;
+    }
+    planned_message msg = plan_message(*request, options_.tokens_per_reply, next_id("msg_mock"));
+    const auto* stream = request->if_contains("stream");
+    if (force_stream || (stream && stream->is_bool() && stream->get_bool())) {
+      r.is_sse = true;
+      r.headers.set(http::field::content_type, "text/event-stream");
+      r.headers.set(http::field::cache_control, "no-cache");
+      r.body = plan_sse_body(message_events(msg), script, options_.event_delay);
+    } else {
+      set_json(r, 200, boost::json::serialize(message_json(msg)));
+    }
+  }
+
+  // The first problem the API would report, worded like its messages.
+  static std::optional<std::string> validation_problem(const boost::json::object& request, bool needs_max_tokens) {
+    const auto* model = request.if_contains("model");
+    if (!model) return "model: Field required";
+    if (!model->is_string()) return "model: Input should be a valid string";
+    if (needs_max_tokens) {
+      const auto* max_tokens = request.if_contains("max_tokens");
+      if (!max_tokens) return "max_tokens: Field required";
+      if (!max_tokens->is_int64() && !max_tokens->is_uint64()) return "max_tokens: Input should be a valid integer";
+    }
+    const auto* messages = request.if_contains("messages");
+    if (!messages) return "messages: Field required";
+    if (!messages->is_array()) return "messages: Input should be a valid list";
+    for (const auto& m : messages->get_array()) {
+      const auto* msg = m.if_object();
+      if (!msg) return "messages: Input should be a valid dictionary";
+      auto role = find_string(*msg, "role");
+      if (role != "user" && role != "assistant" && role != "system")
+        return "messages: Input tag is not one of the expected roles 'user' and 'assistant'";
+      const auto* content = msg->if_contains("content");
+      if (!content || !(content->is_string() || content->is_array())) return "messages: content must be a string or a list";
+    }
+    if (const auto* stream = request.if_contains("stream"); stream && !stream->is_bool())
+      return "stream: Input should be a valid boolean";
+    return std::nullopt;
+  }
+
+  void answer_models(std::string_view path, std::string_view target, const std::string& request_id,
+                     prepared_response& r) {
+    boost::json::array models = known_models();
+    if (path != "/v1/models") {
+      auto id = path.substr(std::string_view("/v1/models/").size());
+      for (const auto& m : models)
+        if (m.get_object().at("id").get_string() == id) {
+          set_json(r, 200, boost::json::serialize(m));
+          return;
+        }
+      set_error(r, 404, "not_found_error", "model: " + std::string(id), request_id);
+      return;
+    }
+    // `limit` pages the list (1..1000, default 20), as the API does.
+    std::size_t limit = 20;
+    if (auto pos = target.find("limit="); pos != std::string_view::npos) {
+      limit = 0;
+      for (auto i = pos + 6; i < target.size() && target[i] >= '0' && target[i] <= '9' && limit <= 1000; ++i)
+        limit = limit * 10 + static_cast<std::size_t>(target[i] - '0');
+      if (limit < 1 || limit > 1000) {
+        set_error(r, 400, "invalid_request_error", "limit: Input should be between 1 and 1000", request_id);
+        return;
+      }
+    }
+    bool has_more = models.size() > limit;
+    if (has_more) models.resize(limit);
+    boost::json::object page{{"data", models},
+                             {"has_more", has_more},
+                             {"first_id", models.front().get_object().at("id")},
+                             {"last_id", models.back().get_object().at("id")}};
+    set_json(r, 200, boost::json::serialize(page));
+  }
+
+  template <class Stream>
+  static net::ip::tcp::socket& socket_of(Stream& s) {
+    if constexpr (std::is_same_v<Stream, net::ip::tcp::socket>)
+      return s;
+    else
+      return s.next_layer();
+  }
+
+  template <class Stream>
+  static net::awaitable<bool> write_bytes(Stream& stream, std::string_view bytes, bool one_byte) {
+    if (!one_byte) {
+      auto [ec, n] = co_await net::async_write(stream, net::buffer(bytes), net::as_tuple(net::use_awaitable));
+      co_return !ec;
+    }
+    for (char c : bytes) {
+      auto [ec, n] = co_await net::async_write(stream, net::buffer(&c, 1), net::as_tuple(net::use_awaitable));
+      if (ec) co_return false;
+    }
+    co_return true;
+  }
+
+  net::awaitable<bool> pause(net::steady_timer& timer, std::chrono::milliseconds d) {
+    if (d.count() <= 0) co_return !stopped_;
+    timer.expires_after(d);
+    auto [ec] = co_await timer.async_wait(net::as_tuple(net::use_awaitable));
+    co_return !ec && !stopped_;
+  }
+
+  /// Writes one response; false when the connection must not be reused
+  /// (dropped on purpose, failed, or the server is stopping).
+  template <class Stream>
+  net::awaitable<bool> write_response(Stream& stream, net::steady_timer& timer, prepared_response r,
+                                      bool one_byte, const reply_script* script = nullptr) {
+    static const reply_script no_script;
+    const reply_script& s = script ? *script : no_script;
+    if (!co_await pause(timer, s.head_delay)) co_return false;
+    if (s.reset_before_head) {
+      boost::system::error_code ignored;
+      socket_of(stream).close(ignored);
+      co_return false;
+    }
+    auto framing = s.body_framing;
+    if (framing == reply_script::framing::automatic)
+      framing = r.is_sse ? reply_script::framing::chunked : reply_script::framing::content_length;
+    if (framing == reply_script::framing::chunked) {
+      r.headers.set(http::field::transfer_encoding, "chunked");
+    } else if (framing == reply_script::framing::content_length) {
+      std::size_t total = 0;
+      for (const auto& p : r.body.pieces) total += p.bytes.size();
+      r.headers.set(http::field::content_length, std::to_string(total));
+    }
+    std::string head = "HTTP/1.1 " + std::to_string(r.status) + " " + reason_phrase(r.status) + "\r\n";
+    for (const auto& f : r.headers) {
+      head.append(f.name_string()).append(": ").append(f.value()).append("\r\n");
+    }
+    head += "\r\n";
+    if (!co_await write_bytes(stream, head, one_byte)) co_return false;
+
+    std::optional<std::size_t> budget = s.close_after_body_bytes;
+    for (auto& piece : r.body.pieces) {
+      if (!co_await pause(timer, piece.pause_before)) co_return false;
+      std::string_view payload = piece.bytes;
+      bool cut = budget && payload.size() >= *budget && *budget < remaining_bytes(r.body, piece);
+      if (budget) {
+        payload = payload.substr(0, std::min(payload.size(), *budget));
+        *budget -= payload.size();
+      }
+      if (!payload.empty()) {
+        std::string wire;
+        if (framing == reply_script::framing::chunked) {
+          char size[20];
+          std::snprintf(size, sizeof size, "%zx\r\n", payload.size());
+          wire.append(size).append(payload).append("\r\n");
+        } else {
+          wire.assign(payload);
+        }
+        if (!co_await write_bytes(stream, wire, one_byte)) co_return false;
+      }
+      if (cut) {
+        boost::system::error_code ignored;
+        socket_of(stream).close(ignored);
+        co_return false;
+      }
+    }
+    if (r.body.abort_after) {
+      boost::system::error_code ignored;
+      socket_of(stream).close(ignored);
+      co_return false;
+    }
+    if (framing == reply_script::framing::chunked && !co_await write_bytes(stream, "0\r\n\r\n", one_byte))
+      co_return false;
+    co_return framing != reply_script::framing::close_delimited;
+  }
+
+  // Body bytes from `from` (inclusive) to the end: a cut only happens when the
+  // budget is smaller than what is left to send.
+  static std::size_t remaining_bytes(const body_plan& body, const body_piece& from) {
+    std::size_t n = 0;
+    bool counting = false;
+    for (const auto& p : body.pieces) {
+      counting = counting || &p == &from;
+      if (counting) n += p.bytes.size();
+    }
+    return n;
+  }
+
+  // Ends a connection the way a server should: TLS close_notify (not waiting
+  // long for the peer's), then the socket.
+  template <class Stream>
+  net::awaitable<void> graceful_close(Stream& stream, net::steady_timer& timer) {
+    boost::system::error_code ignored;
+    if constexpr (!std::is_same_v<Stream, net::ip::tcp::socket>) {
+      if (stream.next_layer().is_open() && !stopped_) {
+        using namespace net::experimental::awaitable_operators;
+        timer.expires_after(std::chrono::milliseconds(500));
+        co_await (stream.async_shutdown(net::as_tuple(net::use_awaitable)) ||
+                  timer.async_wait(net::as_tuple(net::use_awaitable)));
+      }
+    }
+    socket_of(stream).shutdown(net::socket_base::shutdown_both, ignored);
+    socket_of(stream).close(ignored);
+  }
+
+  executor_type executor_;
+  mock_server_options options_;
+  std::optional<net::ssl::context> tls_;
+  std::string ca_pem_;
+  net::ip::tcp::acceptor acceptor_;
+  unsigned short port_ = 0;
+
+  // Touched only on the strand.
+  bool stopped_ = false;
+  std::unordered_map<std::size_t, live_connection> live_;
+  std::uint64_t ids_ = 0;
+
+  std::atomic<std::size_t> connections_{0};
+  mutable std::mutex mutex_;  // guards script_ and requests_, which other threads use
+  std::deque<reply> script_;
+  std::vector<recorded_request> requests_;
+};
+
+}  // namespace detail
+
+/// A scripted Anthropic-compatible server on 127.0.0.1 (ephemeral port).
+///
+/// Thread safety: enqueue(), requests(), connections_accepted(), port(),
+/// base_url() and ca_pem() may be called from any thread while the server runs.
+/// All I/O runs on one strand of the given executor (or on the server's own
+/// thread).
+class mock_server {
+ public:
+  /// Starts serving on `ex` (e.g. the io_context of the client under test).
+  /// Throws std::system_error if it cannot bind, std::runtime_error if the
+  /// certificate cannot be generated.
+  explicit mock_server(boost::asio::any_io_executor ex, mock_server_options opts = {})
+      : state_(std::make_shared<detail::mock_server_state>(std::move(ex), std::move(opts))) {
+    state_->start();
+  }
+
+  /// Starts serving on a thread of its own.
+  explicit mock_server(mock_server_options opts = {})
+      : own_context_(std::make_unique<boost::asio::io_context>(1)),
+        state_(std::make_shared<detail::mock_server_state>(own_context_->get_executor(), std::move(opts))) {
+    state_->start();
+    thread_ = std::thread([ctx = own_context_.get()] { ctx->run(); });
+  }
+
+  mock_server(const mock_server&) = delete;
+  mock_server& operator=(const mock_server&) = delete;
+
+  /// Stops and closes every connection (see stop()).
+  ~mock_server() { stop(); }
+
+  /// Stops accepting and closes every open connection (streams in progress end
+  /// abruptly). With its own thread, returns once that thread has finished;
+  /// on a caller's executor, the close runs on that executor (immediately when
+  /// called from it). Idempotent.
+  void stop() {
+    boost::asio::dispatch(state_->get_executor(), [state = state_] { state->close_all(); });
+    if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+  }
+
+  /// The port the server listens on (127.0.0.1).
+  unsigned short port() const noexcept { return state_->port(); }
+
+  /// "https://127.0.0.1:PORT", or "http://127.0.0.1:PORT" without TLS.
+  std::string base_url() const {
+    return (state_->uses_tls() ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port());
+  }
+
+  /// The PEM of the CA that signed the server certificate: what a client must
+  /// trust. Empty without TLS.
+  const std::string& ca_pem() const noexcept { return state_->ca_pem(); }
+
+  /// The next request (on any endpoint, in arrival order) gets `r`; requests
+  /// find the default behaviour once the queue is empty.
+  void enqueue(reply r) { state_->enqueue(std::move(r), 1); }
+  /// The next `times` requests get `r`.
+  void enqueue(reply r, std::size_t times) { state_->enqueue(std::move(r), times); }
+
+  /// A snapshot of every request received so far, in arrival order.
+  std::vector<recorded_request> requests() const { return state_->requests(); }
+
+  /// How many TCP connections were accepted so far.
+  std::size_t connections_accepted() const noexcept { return state_->connections_accepted(); }
+
+ private:
+  std::unique_ptr<boost::asio::io_context> own_context_;  // only for the own-thread constructor
+  std::shared_ptr<detail::mock_server_state> state_;
+  std::thread thread_;
+};
+
+}  // namespace anthropic::testing
