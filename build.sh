@@ -25,6 +25,19 @@ configure() {  # configure DIR [cmake args...]
 
 stage() { printf '\n=== %s\n' "$*"; }
 
+# Runs ctest in a build directory, keeping its summary for the closing tally.
+summaries=()
+run_ctest() {  # run_ctest DIR [ctest args...]
+  local dir=$1; shift
+  local log
+  log=$(mktemp)
+  (cd "$dir" && ctest --output-on-failure "$@") | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  summaries+=("$(grep -E 'tests passed, [0-9]+ tests? failed out of' "$log" | tail -1)")
+  rm -f "$log"
+  return "$rc"
+}
+
 # The official TypeScript SDK (pinned in bench/sdk/package.json) for the tests that
 # check mock_server against it and for the benchmarks. Best effort: without node or
 # the npm registry those tests skip and say why.
@@ -41,8 +54,9 @@ install_peer_sdk() {
 case "${1:-}" in
   demo)
     configure "$build_root/release" -DCMAKE_BUILD_TYPE=Release
-    cmake --build "$build_root/release" -j "$jobs" --target sse_demo >/dev/null
-    "$build_root/release/example/sse_demo"
+    cmake --build "$build_root/release" -j "$jobs" --target anthropic-cli >/dev/null
+    # The mock server runs inside anthropic-cli: no key, no network.
+    "$build_root/release/example/cli/anthropic-cli" --mock "Write a one-sentence bedtime story about a unicorn."
     ;;
   test)
     start=$SECONDS
@@ -50,23 +64,27 @@ case "${1:-}" in
     stage "plain build (g++, -Wall -Wextra -Wpedantic -Werror)"
     configure "$build_root/release" -DCMAKE_BUILD_TYPE=RelWithDebInfo
     cmake --build "$build_root/release" -j "$jobs"
-    (cd "$build_root/release" && ctest --output-on-failure -j "$jobs")
+    run_ctest "$build_root/release" -j "$jobs"
 
     stage "AddressSanitizer + UndefinedBehaviorSanitizer"
     configure "$build_root/asan" -DCMAKE_BUILD_TYPE=Debug -DANTHROPIC_SANITIZE=address,undefined \
       -DANTHROPIC_BUILD_EXAMPLES=OFF -DANTHROPIC_BUILD_BENCHMARKS=OFF -DCMAKE_CXX_FLAGS=-O1
     cmake --build "$build_root/asan" -j "$jobs"
-    (cd "$build_root/asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-       ctest --output-on-failure -j "$jobs")
+    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 run_ctest "$build_root/asan" -j "$jobs"
 
     stage "libFuzzer (clang-14), ${ANTHROPIC_FUZZ_SECONDS:-30} s per target"
     configure "$build_root/fuzz" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 \
       -DANTHROPIC_BUILD_FUZZERS=ON -DANTHROPIC_BUILD_EXAMPLES=OFF -DANTHROPIC_BUILD_BENCHMARKS=OFF \
       -DANTHROPIC_FUZZ_SECONDS="${ANTHROPIC_FUZZ_SECONDS:-30}"
     cmake --build "$build_root/fuzz" -j "$jobs"
-    (cd "$build_root/fuzz" && ctest --output-on-failure)
+    run_ctest "$build_root/fuzz"
 
     stage "all stages passed in $((SECONDS - start)) s"
+    passed=0
+    for line in "${summaries[@]}"; do
+      [[ $line =~ out\ of\ ([0-9]+) ]] && passed=$((passed + BASH_REMATCH[1]))
+    done
+    echo "ctest: $passed passed, 0 failed"
     ;;
   *)
     echo "usage: ./build.sh demo | test" >&2
