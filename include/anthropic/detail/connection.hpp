@@ -1,0 +1,255 @@
+// One HTTP/1.1 connection to the API host (plain TCP or TLS) and the I/O steps a
+// request needs: open (resolve, connect, handshake), send a request and read the
+// response head, read the body piece by piece. The Beast response parser with its
+// buffer_body, and the buffers it reads into, live here and nowhere else.
+#pragma once
+
+#include <anthropic/detail/deadline.hpp>
+#include <anthropic/detail/http_request.hpp>
+#include <anthropic/detail/tls.hpp>
+#include <anthropic/detail/url.hpp>
+#include <anthropic/error.hpp>
+#include <anthropic/options.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/stream_traits.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+namespace anthropic::detail {
+
+inline constexpr auto use_tuple = boost::asio::as_tuple(boost::asio::use_awaitable);
+
+class connection {
+ public:
+  using response_parser = boost::beast::http::response_parser<boost::beast::http::buffer_body>;
+
+  /// Size of the buffer body bytes are handed out from; stream events are views into it.
+  static constexpr std::size_t body_chunk_size = 16 * 1024;
+
+  connection(const boost::asio::any_io_executor& ex, boost::asio::ssl::context& tls_context, bool use_tls)
+      : stream_(ex, tls_context), use_tls_(use_tls), read_buffer_(max_read_buffer) {}
+
+  connection(const connection&) = delete;
+  connection& operator=(const connection&) = delete;
+
+  /// True once opened and until closed or failed.
+  bool is_open() const noexcept { return open_; }
+
+  /// Requests this connection answered completely; > 0 means it came from the pool.
+  std::size_t exchanges_completed() const noexcept { return exchanges_; }
+
+  /// When it last became idle (for pool expiry).
+  clock::time_point idle_since{};
+
+  /// Closes the socket and stops any pending step; that step completes with an error.
+  /// Safe to call at any time on the client's executor.
+  void close() noexcept {
+    if (resolver_) resolver_->cancel();
+    boost::beast::get_lowest_layer(stream_).close();
+    open_ = false;
+  }
+
+  /// Resolves the host (skipped for IP literals), connects and, for https,
+  /// performs the TLS handshake with SNI and host-name verification. Each phase is
+  /// limited by its own timeout and by the request deadline.
+  boost::asio::awaitable<boost::system::error_code> async_open(const base_url& url, const timeout_options& timeouts,
+                                                             clock::time_point deadline, bool verify_peer,
+                                                             diagnostics& diag) {
+    using boost::asio::ip::tcp;
+    auto& socket_layer = boost::beast::get_lowest_layer(stream_);
+    std::vector<tcp::endpoint> endpoints;
+    boost::system::error_code ec;
+    auto address = boost::asio::ip::make_address(url.host, ec);
+    const unsigned short port = static_cast<unsigned short>(std::stoul(url.port));
+    if (!ec) {
+      endpoints.emplace_back(address, port);
+    } else {
+      auto [resolve_ec, results] = co_await resolve(url, limit_for(timeouts.resolve, client_errc::resolve_timeout, deadline));
+      if (resolve_ec) co_return resolve_ec;
+      for (const auto& entry : results) endpoints.push_back(entry.endpoint());
+    }
+
+    const auto connect_limit = limit_for(timeouts.connect, client_errc::connect_timeout, deadline);
+    arm(connect_limit);
+    auto [connect_ec, endpoint] = co_await socket_layer.async_connect(endpoints, use_tuple);
+    (void)endpoint;
+    if (connect_ec) co_return translate(connect_ec, connect_limit);
+    socket_layer.socket().set_option(tcp::no_delay(true), ec);
+
+    if (use_tls_) {
+      if (auto tls_ec = prepare_tls_session(stream_.native_handle(), url.host, verify_peer)) co_return tls_ec;
+      const auto handshake_limit = limit_for(timeouts.tls_handshake, client_errc::tls_handshake_timeout, deadline);
+      arm(handshake_limit);
+      auto [handshake_ec] = co_await stream_.async_handshake(boost::asio::ssl::stream_base::client, use_tuple);
+      if (handshake_ec) {
+        if (is_verification_failure(handshake_ec)) {
+          diag.message = verification_failure_text(stream_.native_handle(), url.host);
+          co_return make_error_code(client_errc::tls_verification_failed);
+        }
+        co_return translate(handshake_ec, handshake_limit);
+      }
+    }
+    open_ = true;
+    co_return boost::system::error_code{};
+  }
+
+  /// Writes the request and reads the response head, both within `limit`.
+  boost::asio::awaitable<boost::system::error_code> async_exchange_head(http_request& request, step_limit limit) {
+    namespace http = boost::beast::http;
+    parser_.emplace();
+    parser_->header_limit(64 * 1024);
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());  // the caller enforces its own limit
+    arm(limit);
+    // (if/else rather than ?: around co_await: GCC 12 mishandles the latter.)
+    boost::system::error_code ec;
+    if (use_tls_) {
+      auto [e, n] = co_await http::async_write(stream_, request, use_tuple);
+      ec = e;
+    } else {
+      auto [e, n] = co_await http::async_write(stream_.next_layer(), request, use_tuple);
+      ec = e;
+    }
+    if (ec) co_return fail(ec, limit);
+    if (use_tls_) {
+      auto [e, n] = co_await http::async_read_header(stream_, read_buffer_, *parser_, use_tuple);
+      ec = e;
+    } else {
+      auto [e, n] = co_await http::async_read_header(stream_.next_layer(), read_buffer_, *parser_, use_tuple);
+      ec = e;
+    }
+    if (ec) co_return fail(ec, limit);
+    co_return boost::system::error_code{};
+  }
+
+  /// True when the last exchange received at least one response byte (a failure
+  /// before that on a pooled connection means the server had closed it).
+  bool received_response_bytes() const noexcept {
+    return (parser_ && parser_->got_some()) || read_buffer_.size() > 0;
+  }
+
+  /// The head read by async_exchange_head.
+  const boost::beast::http::response_header<>& head() const { return parser_->get().base(); }
+  std::optional<std::uint64_t> content_length() const {
+    if (auto length = parser_->content_length()) return *length;
+    return std::nullopt;
+  }
+
+  /// Reads the next piece of the body, within `limit`. An empty view without
+  /// error means the body is complete. The view is valid until the next call.
+  boost::asio::awaitable<std::pair<boost::system::error_code, std::string_view>> async_read_body_some(
+      step_limit limit) {
+    namespace http = boost::beast::http;
+    if (!chunk_) chunk_ = std::make_unique<char[]>(body_chunk_size);
+    while (!parser_->is_done()) {
+      auto& body = parser_->get().body();
+      body.data = chunk_.get();
+      body.size = body_chunk_size;
+      arm(limit);
+      boost::system::error_code ec;
+      if (use_tls_) {
+        auto [e, n] = co_await http::async_read_some(stream_, read_buffer_, *parser_, use_tuple);
+        ec = e;
+      } else {
+        auto [e, n] = co_await http::async_read_some(stream_.next_layer(), read_buffer_, *parser_, use_tuple);
+        ec = e;
+      }
+      if (ec == http::error::need_buffer) ec = {};
+      if (ec) co_return std::pair{fail(ec, limit), std::string_view{}};
+      const std::size_t got = body_chunk_size - parser_->get().body().size;
+      if (got > 0) co_return std::pair{boost::system::error_code{}, std::string_view(chunk_.get(), got)};
+    }
+    co_return std::pair{boost::system::error_code{}, std::string_view{}};
+  }
+
+  /// True when the body is complete.
+  bool body_done() const noexcept { return parser_ && parser_->is_done(); }
+
+  /// Marks the exchange finished; returns whether the connection may serve another request.
+  bool finish_exchange() noexcept {
+    const bool reusable = open_ && parser_ && parser_->is_done() && parser_->keep_alive();
+    if (reusable) ++exchanges_;
+    parser_.reset();
+    boost::beast::get_lowest_layer(stream_).expires_never();
+    return reusable;
+  }
+
+ private:
+  static constexpr std::size_t max_read_buffer = 128 * 1024;
+
+  // Resolution has no built-in timeout: a timer cancels the resolver. Both are
+  // shared with the timer's handler, which may run after this step returned.
+  boost::asio::awaitable<std::pair<boost::system::error_code, boost::asio::ip::tcp::resolver::results_type>> resolve(
+      const base_url& url, step_limit limit) {
+    using boost::asio::ip::tcp;
+    auto ex = stream_.get_executor();
+    resolver_ = std::make_shared<tcp::resolver>(ex);
+    auto timer = std::make_shared<boost::asio::steady_timer>(ex);
+    auto timed_out = std::make_shared<bool>(false);
+    if (!limit.unlimited) {
+      timer->expires_after(limit.wait);
+      timer->async_wait([resolver = resolver_, timed_out](boost::system::error_code ec) {
+        if (!ec) {
+          *timed_out = true;
+          resolver->cancel();
+        }
+      });
+    }
+    auto [ec, results] = co_await resolver_->async_resolve(url.host, url.port, use_tuple);
+    timer->cancel();
+    resolver_.reset();
+    if (*timed_out) ec = make_error_code(limit.on_expiry);
+    co_return std::pair{ec, std::move(results)};
+  }
+
+  void arm(const step_limit& limit) {
+    auto& layer = boost::beast::get_lowest_layer(stream_);
+    if (limit.unlimited)
+      layer.expires_never();
+    else
+      layer.expires_after(limit.wait);
+  }
+
+  static boost::system::error_code translate(boost::system::error_code ec, const step_limit& limit) {
+    if (ec == boost::beast::error::timeout) return make_error_code(limit.on_expiry);
+    return ec;
+  }
+
+  boost::system::error_code fail(boost::system::error_code ec, const step_limit& limit) {
+    open_ = false;
+    boost::system::error_code ignored;
+    boost::beast::get_lowest_layer(stream_).socket().close(ignored);
+    return translate(ec, limit);
+  }
+
+  boost::beast::ssl_stream<boost::beast::tcp_stream> stream_;
+  bool use_tls_;
+  bool open_ = false;
+  std::size_t exchanges_ = 0;
+  boost::beast::flat_buffer read_buffer_;
+  std::optional<response_parser> parser_;
+  std::unique_ptr<char[]> chunk_;
+  std::shared_ptr<boost::asio::ip::tcp::resolver> resolver_;
+};
+
+}  // namespace anthropic::detail

@@ -1,0 +1,94 @@
+// The request headers a client sends, validated once, and the requests built from them.
+#pragma once
+
+#include <anthropic/detail/url.hpp>
+#include <anthropic/error.hpp>
+#include <anthropic/options.hpp>
+#include <anthropic/version.hpp>
+
+#include <boost/beast/http/fields.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/verb.hpp>
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+
+namespace anthropic::detail {
+
+using http_request = boost::beast::http::request<boost::beast::http::string_body>;
+
+/// True when a header value could split or end the header block (response
+/// splitting / request smuggling): CR, LF and NUL are refused.
+inline bool is_unsafe_header_value(std::string_view value) noexcept {
+  return value.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
+}
+
+/// True for a valid header name (an RFC 9110 token).
+inline bool is_valid_header_name(std::string_view name) noexcept {
+  static constexpr std::string_view extra = "!#$%&'*+-.^_`|~";
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           extra.find(c) != std::string_view::npos;
+  });
+}
+
+/// Builds the headers every request of a client carries. Fails with
+/// client_errc::invalid_header_value (diag.message names the header, never its
+/// value, which may be a secret) or client_errc::missing_credentials.
+inline boost::system::error_code make_common_headers(const client_options& opts, const base_url& url,
+                                                     boost::beast::http::fields& out, diagnostics& diag) {
+  namespace http = boost::beast::http;
+  out.clear();
+  auto refuse = [&](std::string_view name) {
+    diag.message = "the value of header '" + std::string(name) + "' contains CR, LF or NUL; nothing was sent";
+    return make_error_code(client_errc::invalid_header_value);
+  };
+  auto add = [&](std::string_view name, std::string_view value) -> bool {
+    if (is_unsafe_header_value(value)) return false;
+    out.insert(name, value);
+    return true;
+  };
+  if (opts.api_key.empty() && opts.auth_token.empty()) {
+    diag.message = "set client_options::api_key or auth_token (or ANTHROPIC_API_KEY / ANTHROPIC_AUTH_TOKEN)";
+    return make_error_code(client_errc::missing_credentials);
+  }
+  out.set(http::field::host, url.host_header());
+  out.set(http::field::user_agent, std::string("anthropic-asio/") + version_string);
+  if (!opts.api_key.empty() && !add("x-api-key", opts.api_key)) return refuse("x-api-key");
+  if (!opts.auth_token.empty() && !add("authorization", "Bearer " + opts.auth_token)) return refuse("authorization");
+  if (!opts.anthropic_version.empty() && !add("anthropic-version", opts.anthropic_version))
+    return refuse("anthropic-version");
+  if (!opts.betas.empty()) {
+    std::string joined;
+    for (const auto& beta : opts.betas) {
+      if (!joined.empty()) joined += ',';
+      joined += beta;
+    }
+    if (!add("anthropic-beta", joined)) return refuse("anthropic-beta");
+  }
+  for (const auto& [name, value] : opts.headers) {
+    if (!is_valid_header_name(name)) {
+      diag.message = "'" + name + "' is not a valid header name; nothing was sent";
+      return make_error_code(client_errc::invalid_header_value);
+    }
+    if (!add(name, value)) return refuse(name);
+  }
+  return {};
+}
+
+/// A POST of a JSON body with the client's headers. `streaming` asks for SSE.
+inline void make_json_post(const boost::beast::http::fields& common, std::string target, std::string body,
+                           bool streaming, http_request& out) {
+  namespace http = boost::beast::http;
+  out = http_request(http::verb::post, std::move(target), 11);
+  for (const auto& field : common) out.insert(field.name_string(), field.value());
+  out.set(http::field::content_type, "application/json");
+  out.set(http::field::accept, streaming ? "text/event-stream" : "application/json");
+  out.keep_alive(true);
+  out.body() = std::move(body);
+  out.prepare_payload();
+}
+
+}  // namespace anthropic::detail

@@ -1,0 +1,50 @@
+// Per-operation cancellation: what an operation is waiting on right now, so that a
+// cancellation request can interrupt exactly that (and nothing shared).
+#pragma once
+
+#include <anthropic/detail/connection.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/cancellation_type.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <memory>
+
+namespace anthropic::detail {
+
+/// Lives as long as one operation. Only touched on the client's executor.
+struct op_control {
+  bool cancelled = false;
+  connection* active_connection = nullptr;     // being opened, written or read
+  boost::asio::steady_timer* active_timer = nullptr;  // a retry delay or a wait for a pooled connection
+
+  /// Interrupts the current step; the operation then completes with operation_aborted.
+  /// Closing the operation's own connection affects no other operation.
+  void cancel() {
+    cancelled = true;
+    if (active_connection) active_connection->close();
+    if (active_timer) active_timer->cancel();
+  }
+};
+
+/// Connects a handler's cancellation slot (if any) to `control`. The signal may
+/// be emitted from any thread: the cancellation itself runs on the client's executor.
+template <class Signature>
+void connect_cancellation(boost::asio::any_completion_handler<Signature>& handler,
+                          const std::shared_ptr<op_control>& control, const boost::asio::any_io_executor& ex) {
+  auto slot = boost::asio::get_associated_cancellation_slot(handler);
+  if (!slot.is_connected()) return;
+  slot.assign([weak = std::weak_ptr<op_control>(control), ex](boost::asio::cancellation_type_t type) {
+    if ((type & (boost::asio::cancellation_type::terminal | boost::asio::cancellation_type::partial)) ==
+        boost::asio::cancellation_type::none)
+      return;
+    boost::asio::post(ex, [weak] {
+      if (auto control = weak.lock()) control->cancel();
+    });
+  });
+}
+
+}  // namespace anthropic::detail

@@ -1,0 +1,86 @@
+// TLS set-up: the client's context (system trust store plus extra CAs), per-connection
+// SNI and host-name checks, and telling a failed verification apart from other errors.
+#pragma once
+
+#include <anthropic/error.hpp>
+#include <anthropic/options.hpp>
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+
+#include <string>
+
+namespace anthropic::detail {
+
+/// Configures `ctx` from the options: TLS 1.2 or newer, the system trust store, the
+/// extra CA file and PEM, and peer verification unless disabled. Errors (an
+/// unreadable CA file, bad PEM) come back with diag.message saying which input failed.
+inline boost::system::error_code configure_tls_context(const tls_options& opts, boost::asio::ssl::context& ctx,
+                                                       diagnostics& diag) {
+  namespace ssl = boost::asio::ssl;
+  boost::system::error_code ec;
+  ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                      ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1,
+                  ec);
+  if (ec) return ec;
+  // The system store may be missing in a minimal container; extra CAs can still work.
+  ctx.set_default_verify_paths(ec);
+  ec.clear();
+  if (!opts.ca_file.empty()) {
+    ctx.load_verify_file(opts.ca_file, ec);
+    if (ec) {
+      diag.message = "cannot load the CA file '" + opts.ca_file + "'";
+      return ec;
+    }
+  }
+  if (!opts.ca_pem.empty()) {
+    ctx.add_certificate_authority(boost::asio::buffer(opts.ca_pem), ec);
+    if (ec) {
+      diag.message = "cannot load the CA certificates given as PEM text";
+      return ec;
+    }
+  }
+  ctx.set_verify_mode(opts.verify_peer ? ssl::verify_peer : ssl::verify_none, ec);
+  return ec;
+}
+
+/// Prepares one connection's SSL object: SNI for host names (not IP literals,
+/// RFC 6066) and, when verifying, OpenSSL's own host-name or IP check, so that a
+/// mismatch fails the handshake with a verification error that names the cause.
+inline boost::system::error_code prepare_tls_session(SSL* ssl, const std::string& host, bool verify) {
+  boost::system::error_code ip_ec;
+  auto address = boost::asio::ip::make_address(host, ip_ec);
+  (void)address;
+  const bool is_ip = !ip_ec;
+  if (!is_ip && SSL_set_tlsext_host_name(ssl, host.c_str()) != 1)
+    return {static_cast<int>(::ERR_get_error()), boost::asio::error::get_ssl_category()};
+  if (!verify) return {};
+  X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+  int ok = is_ip ? X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str()) : SSL_set1_host(ssl, host.c_str());
+  if (ok != 1) return {static_cast<int>(::ERR_get_error()), boost::asio::error::get_ssl_category()};
+  return {};
+}
+
+/// True when a handshake error means the peer's certificate or name was not trusted.
+inline bool is_verification_failure(const boost::system::error_code& ec) noexcept {
+  return ec.category() == boost::asio::error::get_ssl_category() &&
+         ERR_GET_LIB(static_cast<unsigned long>(ec.value())) == ERR_LIB_SSL &&
+         ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == SSL_R_CERTIFICATE_VERIFY_FAILED;
+}
+
+/// The explanation for a failed verification, e.g. "Hostname mismatch" or
+/// "self-signed certificate", from OpenSSL's verify result.
+inline std::string verification_failure_text(SSL* ssl, const std::string& host) {
+  long result = SSL_get_verify_result(ssl);
+  std::string text = "TLS certificate verification failed for '" + host + "': ";
+  text += result == X509_V_OK ? "certificate not trusted" : X509_verify_cert_error_string(result);
+  return text;
+}
+
+}  // namespace anthropic::detail

@@ -1,0 +1,96 @@
+// Parsing the client's base URL into what a connection needs: scheme, host,
+// port and an optional path prefix that every request target starts with.
+#pragma once
+
+#include <anthropic/error.hpp>
+
+#include <boost/system/error_code.hpp>
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+
+namespace anthropic::detail {
+
+/// A base URL split into the parts a connection and a request target need.
+struct base_url {
+  bool use_tls = true;      ///< https (the default when no scheme is given)
+  std::string host;         ///< host name or IP literal, without IPv6 brackets
+  std::string port;         ///< explicit port, or 443 / 80 from the scheme
+  std::string path_prefix;  ///< "" or "/prefix" (no trailing slash), prepended to "/v1/..."
+
+  /// The request target for an API path such as "/v1/messages".
+  std::string target(std::string_view api_path) const {
+    std::string t;
+    t.reserve(path_prefix.size() + api_path.size());
+    t += path_prefix;
+    t += api_path;
+    return t;
+  }
+
+  /// The Host header value: the port is omitted when it is the scheme's default.
+  std::string host_header() const {
+    std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    if (port != (use_tls ? "443" : "80")) h += ":" + port;
+    return h;
+  }
+};
+
+/// Parses "https://host[:port][/prefix]", "http://..." or "host[:port][/prefix]"
+/// (https assumed). Query strings, fragments, user info, control characters and
+/// spaces are refused with client_errc::invalid_base_url, as is any other scheme.
+inline boost::system::error_code parse_base_url(std::string_view text, base_url& out) {
+  const auto invalid = make_error_code(client_errc::invalid_base_url);
+  out = base_url{};
+  if (std::any_of(text.begin(), text.end(),
+                  [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; }))
+    return invalid;
+  if (auto scheme_end = text.find("://"); scheme_end != std::string_view::npos) {
+    std::string scheme(text.substr(0, scheme_end));
+    std::transform(scheme.begin(), scheme.end(), scheme.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (scheme == "https")
+      out.use_tls = true;
+    else if (scheme == "http")
+      out.use_tls = false;
+    else
+      return invalid;
+    text.remove_prefix(scheme_end + 3);
+  }
+  if (text.find_first_of("?#@\\") != std::string_view::npos) return invalid;
+
+  const auto slash = text.find('/');
+  std::string_view authority = text.substr(0, slash);
+  std::string_view path = slash == std::string_view::npos ? std::string_view{} : text.substr(slash);
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+
+  std::string_view host = authority, port;
+  if (!authority.empty() && authority.front() == '[') {  // IPv6 literal
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) return invalid;
+    host = authority.substr(1, close - 1);
+    std::string_view rest = authority.substr(close + 1);
+    if (!rest.empty()) {
+      if (rest.front() != ':') return invalid;
+      port = rest.substr(1);
+      if (port.empty()) return invalid;
+    }
+  } else if (const auto colon = authority.find(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+    if (port.empty()) return invalid;
+  }
+  if (host.empty()) return invalid;
+  if (!port.empty()) {
+    if (port.size() > 5 || !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      return invalid;
+    const unsigned long value = std::stoul(std::string(port));
+    if (value == 0 || value > 65535) return invalid;
+  }
+  out.host.assign(host);
+  out.port = port.empty() ? (out.use_tls ? "443" : "80") : std::string(port);
+  out.path_prefix.assign(path);
+  return {};
+}
+
+}  // namespace anthropic::detail

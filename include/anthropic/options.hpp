@@ -1,0 +1,116 @@
+// Everything a client can be configured with, and where the defaults come from.
+#pragma once
+
+#include <anthropic/retry_policy.hpp>
+
+#include <boost/system/error_code.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace anthropic {
+
+struct usage;
+
+/// How long each phase of a request may take. Every limit has its own error code
+/// (client_errc::resolve_timeout, ...), so a caller can tell what was slow.
+/// A zero duration disables that limit.
+struct timeout_options {
+  std::chrono::milliseconds resolve{std::chrono::seconds(30)};        ///< host name resolution
+  std::chrono::milliseconds connect{std::chrono::seconds(30)};        ///< TCP connect
+  std::chrono::milliseconds tls_handshake{std::chrono::seconds(30)};  ///< TLS handshake
+  /// From the start of sending a request until its response head is complete.
+  /// Generous by default: the API sends the head of a non-streamed reply only when
+  /// the whole message is generated.
+  std::chrono::milliseconds response_head{std::chrono::minutes(10)};
+  /// Longest silence between two pieces of a response body (a stream's events included).
+  std::chrono::milliseconds idle{std::chrono::minutes(5)};
+  /// The whole operation, all attempts and retry delays included; for a stream,
+  /// until its last event.
+  std::chrono::milliseconds request{std::chrono::minutes(10)};
+};
+
+/// TLS settings. The system trust store is always used; extra CAs are added to it.
+struct tls_options {
+  bool verify_peer = true;   ///< verify the certificate chain and the host name (keep on outside tests)
+  std::string ca_file;       ///< a PEM file of additional trusted CAs ("" = none)
+  std::string ca_pem;        ///< PEM text of additional trusted CAs ("" = none)
+};
+
+/// What a hook learns about the operation it reports on.
+struct request_info {
+  std::uint64_t id;            ///< unique per client, increasing
+  std::string_view operation;  ///< "create", "stream" or "count_tokens"
+  std::string_view target;     ///< the request target, e.g. "/v1/messages"
+};
+
+/// Why and when a request is tried again.
+struct retry_info {
+  unsigned retry;                    ///< 1 for the first retry
+  int http_status;                   ///< 0 when the attempt failed before a response
+  boost::system::error_code error;   ///< what the failed attempt ended with
+  std::chrono::milliseconds delay;   ///< wait before the next attempt
+};
+
+/// Optional callbacks for logging and metrics. Unset members cost one test for
+/// emptiness. They are called on the client's executor, must not throw and must
+/// not start operations on the same client synchronously (post them instead).
+/// Nothing handed to a hook contains the API key or auth token.
+struct client_hooks {
+  /// An operation (async_create, async_stream or async_count_tokens) starts.
+  std::function<void(const request_info&)> on_request_start;
+  /// A response head arrived (any status, each attempt).
+  std::function<void(const request_info&, int http_status)> on_response;
+  /// A failed attempt is going to be retried.
+  std::function<void(const request_info&, const retry_info&)> on_retry;
+  /// A message finished (create, or a stream at message_stop) with this usage.
+  std::function<void(const request_info&, const anthropic::usage&)> on_usage;
+  /// An operation ended; for a stream, when its last event or error was delivered.
+  std::function<void(const request_info&, boost::system::error_code)> on_request_end;
+};
+
+/// Client configuration. Defaults match the official SDKs.
+struct client_options {
+  /// Where requests go: "https://api.anthropic.com", a router such as
+  /// "https://llm.onerouter.pro", a base with a path prefix ("https://host/prefix"),
+  /// or "http://127.0.0.1:8080" for a local server. Without a scheme, https is used.
+  std::string base_url = "https://api.anthropic.com";
+  std::string api_key;      ///< sent as `x-api-key` when non-empty
+  std::string auth_token;   ///< sent as `Authorization: Bearer` when non-empty
+  std::string anthropic_version = "2023-06-01";   ///< the `anthropic-version` header ("" = not sent)
+  std::vector<std::string> betas;                 ///< joined with commas into `anthropic-beta`
+  /// Extra request headers, sent as given after the library's own.
+  std::vector<std::pair<std::string, std::string>> headers;
+  anthropic::retry_policy retry;
+  timeout_options timeouts;
+  tls_options tls;
+  /// Open connections to the host at most (busy and idle); further requests wait in FIFO order.
+  std::size_t max_connections = 64;
+  /// An idle pooled connection older than this is closed instead of reused.
+  std::chrono::milliseconds idle_connection_expiry{std::chrono::seconds(30)};
+  std::size_t max_event_size = 16 * 1024 * 1024;      ///< one stream event, bytes (client_errc::event_too_large)
+  std::size_t max_response_size = 64 * 1024 * 1024;   ///< a non-streamed body, bytes (client_errc::response_too_large)
+  client_hooks hooks;
+
+  /// Defaults, with `ANTHROPIC_API_KEY`, `ANTHROPIC_AUTH_TOKEN` and
+  /// `ANTHROPIC_BASE_URL` taken from the environment when set and non-empty.
+  static client_options from_env() {
+    client_options opts;
+    auto read = [](const char* name, std::string& into) {
+      if (const char* value = std::getenv(name); value && *value) into = value;
+    };
+    read("ANTHROPIC_API_KEY", opts.api_key);
+    read("ANTHROPIC_AUTH_TOKEN", opts.auth_token);
+    read("ANTHROPIC_BASE_URL", opts.base_url);
+    return opts;
+  }
+};
+
+}  // namespace anthropic

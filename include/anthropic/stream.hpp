@@ -1,0 +1,311 @@
+// message_stream: the events of one streamed response (POST /v1/messages with
+// "stream": true), handed out one at a time, and the message they add up to.
+#pragma once
+
+#include <anthropic/completion.hpp>
+#include <anthropic/detail/client_core.hpp>
+#include <anthropic/detail/connection.hpp>
+#include <anthropic/detail/deadline.hpp>
+#include <anthropic/detail/op_control.hpp>
+#include <anthropic/error.hpp>
+#include <anthropic/message_accumulator.hpp>
+#include <anthropic/sse/parser.hpp>
+#include <anthropic/types/message.hpp>
+#include <anthropic/types/stream_event.hpp>
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/system_executor.hpp>
+#include <boost/beast/http/error.hpp>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace anthropic {
+
+namespace detail {
+
+/// Everything a stream owns: its connection (until the stream ends), the SSE
+/// framer, the event decoder, the current event and the accumulated message.
+/// Lives on the client's executor; shared by the message_stream and a running
+/// async_next, so abandoning the stream mid-operation is safe.
+class stream_state : public std::enable_shared_from_this<stream_state> {
+ public:
+  using next_signature = void(boost::system::error_code, const stream_event*);
+
+  stream_state(std::shared_ptr<client_core> core, std::unique_ptr<connection> conn, std::string target,
+               std::uint64_t request_id_number, clock::time_point deadline)
+      : core_(std::move(core)),
+        conn_(std::move(conn)),
+        target_(std::move(target)),
+        info_{request_id_number, "stream", {}},
+        deadline_(deadline),
+        framer_(sse::parser_options{core_->options().max_event_size}) {
+    info_.target = target_;
+    request_id_ = std::string(conn_->head()["request-id"]);
+  }
+
+  stream_state(const stream_state&) = delete;
+  stream_state& operator=(const stream_state&) = delete;
+
+  // A stream dropped before its end: its connection is mid-body, so it is closed,
+  // not pooled. The pool is only touched on the client's executor.
+  ~stream_state() {
+    if (!conn_) return;
+    boost::asio::post(core_->executor(), [core = core_, conn = std::move(conn_), info = info_,
+                                          target = std::move(target_)]() mutable {
+      info.target = target;
+      core->pool().release(std::move(conn), false);
+      if (core->options().hooks.on_request_end)
+        core->options().hooks.on_request_end(info, make_error_code(boost::asio::error::operation_aborted));
+    });
+  }
+
+  void start_next(boost::asio::any_completion_handler<next_signature> handler, diagnostics* diag) {
+    auto control = std::make_shared<op_control>();
+    connect_cancellation(handler, control, core_->executor());
+    boost::asio::co_spawn(
+        core_->executor(), next(shared_from_this(), control),
+        [self = shared_from_this(), handler = std::move(handler), control, diag](
+            std::exception_ptr error, std::pair<boost::system::error_code, const stream_event*> result) mutable {
+          if (error) std::rethrow_exception(error);
+          if (diag) *diag = result.first ? self->failure_diag_ : diagnostics{};
+          detail::complete(std::move(handler), self->core_->executor(), result.first, result.second);
+        });
+  }
+
+  const boost::asio::any_io_executor& executor() const noexcept { return core_->executor(); }
+  const anthropic::message& message() const noexcept { return accumulator_.message(); }
+  anthropic::message take_message() { return accumulator_.take_message(); }
+  bool complete() const noexcept { return accumulator_.complete(); }
+  const std::string& request_id() const noexcept { return request_id_; }
+
+ private:
+  using next_result = std::pair<boost::system::error_code, const stream_event*>;
+
+  static boost::asio::awaitable<next_result> next(std::shared_ptr<stream_state> self,
+                                                  std::shared_ptr<op_control> control) {
+    if (self->busy_) {
+      self->failure_diag_ = {};
+      co_return next_result{make_error_code(client_errc::operation_in_progress), nullptr};
+    }
+    self->busy_ = true;
+    auto result = co_await self->produce(*control);
+    self->busy_ = false;
+    co_return result;
+  }
+
+  boost::asio::awaitable<next_result> produce(op_control& control) {
+    if (failure_) co_return next_result{failure_, nullptr};
+    if (ended_) co_return next_result{{}, nullptr};
+    if (accumulator_.complete()) {
+      co_await finish_after_stop(control);
+      co_return next_result{{}, nullptr};
+    }
+    const auto& opts = core_->options();
+    for (;;) {
+      boost::system::error_code ec;
+      if (auto ev = framer_.next(pending_, ec)) {
+        if ((ec = decoder_.decode(ev->data, event_))) {
+          co_return fail(ec, "cannot decode the stream event '" + std::string(ev->type) + "'");
+        }
+        if ((ec = accumulator_.apply(event_))) {
+          if (ec.category() == api_category()) {
+            diagnostics d = accumulator_.error_details();
+            if (d.request_id.empty()) d.request_id = request_id_;
+            co_return fail(ec, std::move(d));
+          }
+          co_return fail(ec, "stream event '" + std::string(event_.type_name()) + "' does not fit the message");
+        }
+        if (event_.type() == event_type::message_stop && opts.hooks.on_usage)
+          opts.hooks.on_usage(info_, accumulator_.message().usage);
+        co_return next_result{{}, &event_};
+      }
+      if (ec) co_return fail(ec, "a stream event exceeded max_event_size (" + std::to_string(opts.max_event_size) +
+                                     " bytes)");
+      if (control.cancelled) co_return fail(boost::asio::error::operation_aborted, "");
+
+      control.active_connection = conn_.get();
+      auto [read_ec, piece] =
+          co_await conn_->async_read_body_some(limit_for(opts.timeouts.idle, client_errc::idle_timeout, deadline_));
+      control.active_connection = nullptr;
+      if (control.cancelled) co_return fail(boost::asio::error::operation_aborted, "");
+      if (read_ec) {
+        if (read_ec.category() == client_category()) co_return fail(read_ec, "");
+        // The connection ended mid-body (EOF, reset, a chunk cut short).
+        co_return fail(make_error_code(client_errc::stream_truncated),
+                       "the connection failed before message_stop: " + read_ec.message());
+      }
+      if (piece.empty()) {  // the body ended
+        framer_.finish();
+        co_return fail(make_error_code(client_errc::stream_truncated), "the response ended before message_stop");
+      }
+      pending_ = piece;
+    }
+  }
+
+  // After message_stop the body has (at most) its final chunk left: reading it
+  // lets the connection go back to the pool. This happens on the call after
+  // message_stop, because reading reuses the buffer that event's views point into.
+  boost::asio::awaitable<void> finish_after_stop(op_control& control) {
+    const auto& opts = core_->options();
+    bool clean = true;
+    while (clean && !conn_->body_done()) {
+      control.active_connection = conn_.get();
+      auto [ec, piece] =
+          co_await conn_->async_read_body_some(limit_for(opts.timeouts.idle, client_errc::idle_timeout, deadline_));
+      control.active_connection = nullptr;
+      clean = !ec && !control.cancelled && (piece.empty() || piece.find_first_not_of("\r\n") == std::string_view::npos);
+    }
+    const bool reusable = clean && conn_->finish_exchange();
+    core_->pool().release(std::move(conn_), reusable);
+    end({});
+  }
+
+  next_result fail(boost::system::error_code ec, std::string message) {
+    diagnostics d;
+    d.request_id = request_id_;
+    d.message = std::move(message);
+    return fail(ec, std::move(d));
+  }
+
+  next_result fail(boost::system::error_code ec, diagnostics d) {
+    failure_ = ec;
+    failure_diag_ = std::move(d);
+    if (conn_) core_->pool().release(std::move(conn_), false);
+    end(ec);
+    return {ec, nullptr};
+  }
+
+  void end(boost::system::error_code ec) {
+    ended_ = true;
+    if (core_->options().hooks.on_request_end) core_->options().hooks.on_request_end(info_, ec);
+  }
+
+  std::shared_ptr<client_core> core_;
+  std::unique_ptr<connection> conn_;
+  std::string target_;
+  request_info info_;
+  clock::time_point deadline_;
+  std::string request_id_;
+  sse::parser framer_;
+  event_decoder decoder_;
+  stream_event event_;
+  message_accumulator accumulator_;
+  std::string_view pending_;
+  boost::system::error_code failure_;
+  diagnostics failure_diag_;
+  bool busy_ = false;
+  bool ended_ = false;
+};
+
+}  // namespace detail
+
+/// The events of one streamed response, as started by client::async_stream.
+///
+/// Call async_next() until it yields a null event pointer: every event the
+/// server sends is handed out in order (message_start, content blocks and their
+/// deltas, ping, message_delta, message_stop, and types this library does not
+/// know yet), and folded into message(). The connection goes back to the pool
+/// after the null pointer, or is closed when the stream fails or is destroyed
+/// before its end.
+///
+/// Thread safety: distinct streams are independent; one stream is used by one
+/// caller at a time (a second concurrent async_next fails with
+/// client_errc::operation_in_progress). Movable, not copyable.
+class message_stream {
+ public:
+  /// An empty stream (what a failed async_stream hands out): async_next fails
+  /// with boost::asio::error::not_connected, message() is empty.
+  message_stream() = default;
+  explicit message_stream(std::shared_ptr<detail::stream_state> state) noexcept : state_(std::move(state)) {}
+
+  /// Reads the next event.
+  ///
+  /// - Handler signature: `void(boost::system::error_code, const anthropic::stream_event*)`.
+  ///   The pointer is null at the end of the stream (after message_stop was handed
+  ///   out) and on error. The event and every view it hands out stay valid until
+  ///   the next call on this stream or its destruction (zero-copy: they point into
+  ///   the receive buffer).
+  /// - Executor: the work runs on the client's executor; the handler is invoked
+  ///   through its associated executor.
+  /// - Cancellation: terminal and partial (per-operation slot, e.g.
+  ///   `asio::cancel_after`, `||`): the stream's connection is closed, the stream
+  ///   fails with boost::asio::error::operation_aborted; other streams and the
+  ///   client are not affected.
+  /// - Errors: client_errc::stream_truncated (the body or connection ended before
+  ///   message_stop), idle_timeout, request_timeout, event_too_large,
+  ///   invalid_json / invalid_message (an undecodable event), unexpected_event and
+  ///   the other accumulation errors, an api_errc for an `error` event (with the
+  ///   error's type and message in the diagnostics). A failed stream keeps failing
+  ///   with the same error; message() still holds what arrived. Never retried.
+  /// - Default token: `co_await stream.async_next()` throws anthropic::api_error.
+  template <class CompletionToken = default_token_t>
+  auto async_next(CompletionToken&& token = {}) {
+    return boost::asio::async_initiate<CompletionToken, detail::stream_state::next_signature>(
+        initiation{state_}, token, static_cast<diagnostics*>(nullptr));
+  }
+
+  /// async_next that also fills `diag` (status, error type, message, request id);
+  /// `diag` must stay alive until the operation completes.
+  template <class CompletionToken = default_token_t>
+  auto async_next(diagnostics& diag, CompletionToken&& token = {}) {
+    return boost::asio::async_initiate<CompletionToken, detail::stream_state::next_signature>(
+        initiation{state_}, token, &diag);
+  }
+
+  /// The message accumulated from the events so far: complete after message_stop,
+  /// partial (and still readable) after an error. Do not call while async_next runs.
+  const anthropic::message& message() const noexcept { return state_ ? state_->message() : empty_message(); }
+
+  /// Moves the accumulated message out (call after the stream ended).
+  anthropic::message take_message() { return state_ ? state_->take_message() : anthropic::message{}; }
+
+  /// True once message_stop arrived.
+  bool complete() const noexcept { return state_ && state_->complete(); }
+
+  /// The `request-id` header of the response ("" when absent).
+  std::string_view request_id() const noexcept { return state_ ? std::string_view(state_->request_id()) : ""; }
+
+  /// False for an empty (default-constructed or moved-from) stream.
+  explicit operator bool() const noexcept { return state_ != nullptr; }
+
+ private:
+  struct initiation {
+    std::shared_ptr<detail::stream_state> state;
+
+    using executor_type = boost::asio::any_io_executor;
+    executor_type get_executor() const noexcept { return state ? state->executor() : executor_type{}; }
+
+    template <class Handler>
+    void operator()(Handler&& handler, diagnostics* diag) const {
+      if (!state) {
+        // No executor of ours to complete on: the handler's own, never inline.
+        if (diag) diag->clear();
+        auto ex = boost::asio::get_associated_executor(handler, boost::asio::system_executor());
+        boost::asio::post(ex, boost::asio::append(std::forward<Handler>(handler),
+                                                  make_error_code(boost::asio::error::not_connected),
+                                                  static_cast<const stream_event*>(nullptr)));
+        return;
+      }
+      state->start_next(boost::asio::any_completion_handler<detail::stream_state::next_signature>(
+                            std::forward<Handler>(handler)),
+                        diag);
+    }
+  };
+
+  static const anthropic::message& empty_message() noexcept {
+    static const anthropic::message empty{};
+    return empty;
+  }
+
+  std::shared_ptr<detail::stream_state> state_;
+};
+
+}  // namespace anthropic

@@ -1,0 +1,304 @@
+// Refused certificates, API error mapping, bodies that are not JSON, limits,
+// configuration errors, and the API key kept out of every error text.
+#include "fixture.hpp"
+
+#include <anthropic/detail/url.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+#include <vector>
+
+namespace asio = boost::asio;
+using anthropic::test::client_fixture;
+using anthropic::test::test_api_key;
+using anthropic::testing::reply;
+
+namespace {
+
+struct error_fixture : client_fixture {
+  using client_fixture::client_fixture;
+  std::vector<std::string> texts;  // every error text seen, to check for the key
+
+  boost::system::error_code create_error(anthropic::client& client, anthropic::diagnostics& diag) {
+    boost::system::error_code result;
+    run([&]() -> asio::awaitable<void> {
+      auto [ec, msg] = co_await client.async_create(sample_request(), diag, asio::as_tuple(asio::use_awaitable));
+      result = ec;
+      if (ec) {
+        // The throwing path gives the same details.
+        try {
+          co_await client.async_create(sample_request());
+        } catch (const anthropic::api_error& e) {
+          texts.push_back(e.what());
+        }
+      }
+    }());
+    texts.push_back(result.message());
+    texts.push_back(diag.message);
+    return result;
+  }
+
+  ~error_fixture() {
+    for (const auto& t : texts) BOOST_TEST(t.find(test_api_key) == std::string::npos, "key leaked in: " << t);
+  }
+};
+
+anthropic::client_options no_retries(anthropic::client_options opts) {
+  opts.retry.max_retries = 0;
+  return opts;
+}
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(tls, error_fixture)
+
+BOOST_AUTO_TEST_CASE(untrusted_certificate_is_refused) {
+  auto opts = no_retries(options());
+  opts.tls.ca_pem.clear();  // system store only: the test CA is unknown
+  anthropic::client client(io.get_executor(), opts);
+  anthropic::diagnostics diag;
+  BOOST_TEST((create_error(client, diag) == anthropic::client_errc::tls_verification_failed));
+  BOOST_TEST(diag.message.find("verification failed") != std::string::npos, diag.message);
+  BOOST_TEST(server.requests().empty());
+}
+
+BOOST_AUTO_TEST_CASE(untrusted_certificate_is_not_retried) {
+  auto opts = options();
+  opts.tls.ca_pem.clear();
+  anthropic::client client(io.get_executor(), opts);
+  anthropic::diagnostics diag;
+  BOOST_TEST((create_error(client, diag) == anthropic::client_errc::tls_verification_failed));
+  BOOST_TEST(server.connections_accepted() == 2u);  // one per call, no retries
+}
+
+BOOST_AUTO_TEST_CASE(verification_can_be_disabled) {
+  auto opts = no_retries(options());
+  opts.tls.ca_pem.clear();
+  opts.tls.verify_peer = false;
+  anthropic::client client(io.get_executor(), opts);
+  run([&]() -> asio::awaitable<void> { co_await client.async_create(sample_request()); }());
+}
+
+BOOST_AUTO_TEST_CASE(ca_file_is_loaded) {
+  const std::string path = "client_test_ca.pem";
+  {
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    BOOST_REQUIRE(f);
+    std::fwrite(server.ca_pem().data(), 1, server.ca_pem().size(), f);
+    std::fclose(f);
+  }
+  auto opts = no_retries(options());
+  opts.tls.ca_pem.clear();
+  opts.tls.ca_file = path;
+  anthropic::client client(io.get_executor(), opts);
+  run([&]() -> asio::awaitable<void> { co_await client.async_create(sample_request()); }());
+  std::remove(path.c_str());
+
+  opts.tls.ca_file = "/nonexistent/ca.pem";
+  anthropic::client broken(io.get_executor(), opts);
+  anthropic::diagnostics diag;
+  BOOST_TEST(create_error(broken, diag));
+  BOOST_TEST(diag.message.find("/nonexistent/ca.pem") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(wrong_host_name_is_refused) {
+  anthropic::testing::mock_server_options server_opts = client_fixture::with_key();
+  server_opts.certificate_names = {"api.example.com"};
+  error_fixture f(server_opts);
+  anthropic::client client(f.io.get_executor(), no_retries(f.options()));
+  anthropic::diagnostics diag;
+  BOOST_TEST((f.create_error(client, diag) == anthropic::client_errc::tls_verification_failed));
+  BOOST_TEST(diag.message.find("mismatch") != std::string::npos, diag.message);
+}
+
+BOOST_FIXTURE_TEST_SUITE(api_errors, error_fixture)
+
+BOOST_AUTO_TEST_CASE(every_documented_status_is_mapped) {
+  using anthropic::api_errc;
+  struct row {
+    unsigned status;
+    const char* type;
+    api_errc expected;
+  };
+  const row rows[] = {
+      {400, "invalid_request_error", api_errc::invalid_request_error},
+      {401, "authentication_error", api_errc::authentication_error},
+      {402, "billing_error", api_errc::billing_error},
+      {403, "permission_error", api_errc::permission_error},
+      {404, "not_found_error", api_errc::not_found_error},
+      {409, "conflict_error", api_errc::conflict_error},
+      {413, "request_too_large", api_errc::request_too_large},
+      {429, "rate_limit_error", api_errc::rate_limit_error},
+      {500, "api_error", api_errc::api_error},
+      {504, "timeout_error", api_errc::timeout_error},
+      {529, "overloaded_error", api_errc::overloaded_error},
+      {418, "teapot_error", api_errc::invalid_request_error},  // unknown type, other 4xx
+      {503, "brand_new_error", api_errc::unknown_error},        // unknown type, unknown 5xx
+  };
+  anthropic::client client(io.get_executor(), no_retries(options()));
+  for (const auto& r : rows) {
+    // Twice: once for the diagnostics path, once for the exception path.
+    server.enqueue(reply::error(r.status, r.type, std::string("message for ") + r.type), 2);
+    anthropic::diagnostics diag;
+    auto ec = create_error(client, diag);
+    BOOST_TEST((ec == r.expected), r.status << " " << r.type << " gave " << ec.message());
+    BOOST_TEST(diag.http_status == static_cast<int>(r.status));
+    BOOST_TEST(diag.error_type == r.type);
+    BOOST_TEST(diag.message == std::string("message for ") + r.type);
+    BOOST_TEST(diag.request_id.starts_with("req_"));
+    // what() of the thrown api_error (second request) names type, status and request id.
+    const std::string& what = texts.at(texts.size() - 3);
+    BOOST_TEST(what.find(r.type) != std::string::npos, what);
+    BOOST_TEST(what.find("HTTP " + std::to_string(r.status)) != std::string::npos, what);
+    BOOST_TEST(what.find("request-id req_") != std::string::npos, what);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(html_error_body_keeps_status_and_snippet) {
+  anthropic::client client(io.get_executor(), no_retries(options()));
+  const std::string html = "<html><head><title>502 Bad Gateway</title></head><body>upstream down</body></html>";
+  server.enqueue(reply::json(html, 502).header("content-type", "text/html"), 2);
+  anthropic::diagnostics diag;
+  auto ec = create_error(client, diag);
+  BOOST_TEST((ec == anthropic::api_errc::unknown_error));
+  BOOST_TEST(diag.http_status == 502);
+  BOOST_TEST(diag.message.find("502 Bad Gateway") != std::string::npos, diag.message);
+}
+
+BOOST_AUTO_TEST_CASE(wrong_key_gives_authentication_error_without_the_key) {
+  auto opts = no_retries(options());
+  opts.api_key = std::string(test_api_key) + "-wrong";
+  anthropic::client client(io.get_executor(), opts);
+  anthropic::diagnostics diag;
+  BOOST_TEST((create_error(client, diag) == anthropic::api_errc::authentication_error));
+  for (const auto& t : texts) BOOST_TEST(t.find(opts.api_key) == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(invalid_json_body_on_success) {
+  anthropic::client client(io.get_executor(), no_retries(options()));
+  server.enqueue(reply::json("{not json", 200), 2);
+  anthropic::diagnostics diag;
+  BOOST_TEST((create_error(client, diag) == anthropic::client_errc::invalid_json));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_FIXTURE_TEST_SUITE(limits, error_fixture)
+
+BOOST_AUTO_TEST_CASE(oversize_event_is_refused) {
+  auto opts = no_retries(options());
+  opts.max_event_size = 4096;
+  anthropic::client client(io.get_executor(), opts);
+  server.enqueue(reply::stream().huge_event(64 * 1024));
+  boost::system::error_code final_ec;
+  run([&]() -> asio::awaitable<void> {
+    auto stream = co_await client.async_stream(sample_request());
+    for (;;) {
+      auto [ec, ev] = co_await stream.async_next(asio::as_tuple(asio::use_awaitable));
+      if (ec || !ev) {
+        final_ec = ec;
+        break;
+      }
+    }
+  }());
+  BOOST_TEST((final_ec == anthropic::client_errc::event_too_large));
+}
+
+BOOST_AUTO_TEST_CASE(oversize_response_is_refused) {
+  auto opts = no_retries(options());
+  opts.max_response_size = 64;
+  anthropic::client client(io.get_executor(), opts);
+  server.enqueue(reply::default_reply(), 2);
+  anthropic::diagnostics diag;
+  BOOST_TEST((create_error(client, diag) == anthropic::client_errc::response_too_large));
+  BOOST_TEST(diag.message.find("max_response_size") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(oversize_chunked_response_is_refused) {
+  auto opts = no_retries(options());
+  opts.max_response_size = 64;
+  anthropic::client client(io.get_executor(), opts);
+  server.enqueue(reply::default_reply().chunked(true), 2);
+  anthropic::diagnostics diag;
+  BOOST_TEST((create_error(client, diag) == anthropic::client_errc::response_too_large));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_FIXTURE_TEST_SUITE(configuration, error_fixture)
+
+BOOST_AUTO_TEST_CASE(header_values_with_cr_or_lf_are_refused_before_sending) {
+  for (const std::string& bad : std::vector<std::string>{"a\r\nX-Injected: 1", "line\nbreak", std::string("nul\0byte", 8)}) {
+    auto opts = options();
+    opts.headers = {{"x-custom", bad}};
+    anthropic::client client(io.get_executor(), opts);
+    anthropic::diagnostics diag;
+    BOOST_TEST((create_error(client, diag) == anthropic::client_errc::invalid_header_value));
+    BOOST_TEST(diag.message.find("x-custom") != std::string::npos);
+  }
+  auto opts = options();
+  opts.api_key = std::string(test_api_key) + "\r\n";
+  anthropic::client client(io.get_executor(), opts);
+  anthropic::diagnostics diag;
+  BOOST_TEST((create_error(client, diag) == anthropic::client_errc::invalid_header_value));
+  BOOST_TEST(server.requests().empty());
+  BOOST_TEST(server.connections_accepted() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(bad_base_url_and_missing_credentials) {
+  auto opts = options();
+  opts.base_url = "ftp://example.com";
+  anthropic::client bad_url(io.get_executor(), opts);
+  anthropic::diagnostics diag;
+  BOOST_TEST((create_error(bad_url, diag) == anthropic::client_errc::invalid_base_url));
+
+  opts = options();
+  opts.api_key.clear();
+  anthropic::client no_key(io.get_executor(), opts);
+  BOOST_TEST((create_error(no_key, diag) == anthropic::client_errc::missing_credentials));
+}
+
+BOOST_AUTO_TEST_CASE(base_url_forms) {
+  anthropic::detail::base_url u;
+  BOOST_TEST(!anthropic::detail::parse_base_url("https://llm.onerouter.pro", u));
+  BOOST_TEST(u.use_tls);
+  BOOST_TEST(u.host == "llm.onerouter.pro");
+  BOOST_TEST(u.port == "443");
+  BOOST_TEST(u.target("/v1/messages") == "/v1/messages");
+  BOOST_TEST(!anthropic::detail::parse_base_url("openrouter.ai/api/", u));
+  BOOST_TEST(u.use_tls);
+  BOOST_TEST(u.target("/v1/messages") == "/api/v1/messages");
+  BOOST_TEST(!anthropic::detail::parse_base_url("http://127.0.0.1:4000", u));
+  BOOST_TEST(!u.use_tls);
+  BOOST_TEST(u.port == "4000");
+  BOOST_TEST(u.host_header() == "127.0.0.1:4000");
+  BOOST_TEST(!anthropic::detail::parse_base_url("https://[::1]:8443/p", u));
+  BOOST_TEST(u.host == "::1");
+  BOOST_TEST(u.host_header() == "[::1]:8443");
+  for (const char* bad : {"", "https://", "gopher://x", "https://host:0", "https://host:99999", "https://host:x",
+                          "https://user@host", "https://host/a?b", "https://ho st", "https://[::1"})
+    BOOST_TEST(anthropic::detail::parse_base_url(bad, u), bad);
+}
+
+BOOST_AUTO_TEST_CASE(from_env_reads_the_three_variables) {
+  ::setenv("ANTHROPIC_API_KEY", "k1", 1);
+  ::setenv("ANTHROPIC_AUTH_TOKEN", "t1", 1);
+  ::setenv("ANTHROPIC_BASE_URL", "https://llm.onerouter.pro", 1);
+  auto opts = anthropic::client_options::from_env();
+  BOOST_TEST(opts.api_key == "k1");
+  BOOST_TEST(opts.auth_token == "t1");
+  BOOST_TEST(opts.base_url == "https://llm.onerouter.pro");
+  ::unsetenv("ANTHROPIC_API_KEY");
+  ::unsetenv("ANTHROPIC_AUTH_TOKEN");
+  ::unsetenv("ANTHROPIC_BASE_URL");
+  opts = anthropic::client_options::from_env();
+  BOOST_TEST(opts.api_key.empty());
+  BOOST_TEST(opts.base_url == "https://api.anthropic.com");
+  BOOST_TEST(opts.anthropic_version == "2023-06-01");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
