@@ -2,6 +2,7 @@
 // (The test server is separate: <anthropic/testing/mock_server.hpp>.)
 #pragma once
 
+#include <anthropic/client.hpp>
 #include <anthropic/error.hpp>
 #include <anthropic/message_accumulator.hpp>
 #include <anthropic/retry_policy.hpp>
