@@ -15,7 +15,9 @@
 
 #include <anthropic/error.hpp>
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/parse_options.hpp>
 #include <boost/json/value.hpp>
 #include <boost/json/value_from.hpp>
@@ -251,6 +253,20 @@ void write_optional(boost::json::object& out, std::string_view key, const std::o
 template <class T>
 void write_nonempty(boost::json::object& out, std::string_view key, const std::vector<T>& field) {
   if (!field.empty()) out[key] = boost::json::value_from(field, out.storage());
+}
+
+/// Parses JSON text straight into a typed value: client_errc::invalid_json when
+/// the text is not JSON, else what `from_json` (found by ADL) says of its shape.
+/// The parsed tree is thrown away after conversion, so it lives in an arena that
+/// saves the per-node allocations (`from_json` copies into default storage).
+template <class T>
+boost::system::error_code parse_typed(std::string_view json_text, T& out) {
+  unsigned char initial[4096];
+  boost::json::monotonic_resource arena(initial, sizeof initial);
+  boost::system::error_code ec{};
+  boost::json::value jv = boost::json::parse(json_text, ec, &arena, parse_options());
+  if (ec) return client_errc::invalid_json;
+  return from_json(jv, out);
 }
 
 }  // namespace anthropic::detail

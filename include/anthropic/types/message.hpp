@@ -186,14 +186,7 @@ inline boost::system::error_code from_json(const boost::json::value& jv, message
 /// not JSON, client_errc::invalid_message when it is JSON of another shape.
 /// `out` owns all its data afterwards.
 inline boost::system::error_code parse_message(std::string_view json_text, message& out) {
-  // The parsed tree is thrown away after conversion: an arena saves the
-  // per-node allocations (from_json copies into default storage).
-  unsigned char initial[4096];
-  boost::json::monotonic_resource arena(initial, sizeof initial);
-  boost::system::error_code ec{};
-  boost::json::value jv = boost::json::parse(json_text, ec, &arena, detail::parse_options());
-  if (ec) return client_errc::invalid_json;
-  return from_json(jv, out);
+  return detail::parse_typed(json_text, out);
 }
 
 /// The message as JSON text (what the API would have sent).

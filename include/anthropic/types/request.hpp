@@ -303,12 +303,7 @@ inline boost::system::error_code from_json(const boost::json::value& jv, message
 /// Parses a request body from JSON text: client_errc::invalid_json when the
 /// text is not JSON, client_errc::invalid_message for another shape.
 inline boost::system::error_code parse_request(std::string_view json_text, message_request& out) {
-  unsigned char initial[4096];
-  boost::json::monotonic_resource arena(initial, sizeof initial);
-  boost::system::error_code ec{};
-  boost::json::value jv = boost::json::parse(json_text, ec, &arena, detail::parse_options());
-  if (ec) return client_errc::invalid_json;
-  return from_json(jv, out);
+  return detail::parse_typed(json_text, out);
 }
 
 /// Writes the request's JSON into `out`, replacing its contents but reusing its
