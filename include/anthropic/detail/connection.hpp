@@ -48,7 +48,9 @@ class connection {
   static constexpr std::size_t body_chunk_size = 16 * 1024;
 
   connection(const boost::asio::any_io_executor& ex, boost::asio::ssl::context& tls_context, bool use_tls)
-      : stream_(ex, tls_context), use_tls_(use_tls), read_buffer_(max_read_buffer) {}
+      : use_tls_(use_tls), read_buffer_(max_read_buffer) {
+    if (use_tls) tls_.emplace(ex, tls_context); else tcp_.emplace(ex);
+  }
 
   connection(const connection&) = delete;
   connection& operator=(const connection&) = delete;
@@ -66,7 +68,7 @@ class connection {
   /// Safe to call at any time on the client's executor.
   void close() noexcept {
     if (resolver_) resolver_->cancel();
-    boost::beast::get_lowest_layer(stream_).close();
+    lowest().close();
     open_ = false;
   }
 
@@ -77,7 +79,7 @@ class connection {
                                                              clock::time_point deadline, bool verify_peer,
                                                              diagnostics& diag) {
     using boost::asio::ip::tcp;
-    auto& socket_layer = boost::beast::get_lowest_layer(stream_);
+    auto& socket_layer = lowest();
     std::vector<tcp::endpoint> endpoints;
     boost::system::error_code ec;
     auto address = boost::asio::ip::make_address(url.host, ec);
@@ -98,13 +100,13 @@ class connection {
     socket_layer.socket().set_option(tcp::no_delay(true), ec);
 
     if (use_tls_) {
-      if (auto tls_ec = prepare_tls_session(stream_.native_handle(), url.host, verify_peer)) co_return tls_ec;
+      if (auto tls_ec = prepare_tls_session(tls_->native_handle(), url.host, verify_peer)) co_return tls_ec;
       const auto handshake_limit = limit_for(timeouts.tls_handshake, client_errc::tls_handshake_timeout, deadline);
       arm(handshake_limit);
-      auto [handshake_ec] = co_await stream_.async_handshake(boost::asio::ssl::stream_base::client, use_tuple);
+      auto [handshake_ec] = co_await tls_->async_handshake(boost::asio::ssl::stream_base::client, use_tuple);
       if (handshake_ec) {
         if (is_verification_failure(handshake_ec)) {
-          diag.message = verification_failure_text(stream_.native_handle(), url.host);
+          diag.message = verification_failure_text(tls_->native_handle(), url.host);
           co_return make_error_code(client_errc::tls_verification_failed);
         }
         co_return translate(handshake_ec, handshake_limit);
@@ -124,18 +126,18 @@ class connection {
     // (if/else rather than ?: around co_await: GCC 12 mishandles the latter.)
     boost::system::error_code ec;
     if (use_tls_) {
-      auto [e, n] = co_await http::async_write(stream_, request, use_tuple);
+      auto [e, n] = co_await http::async_write(*tls_, request, use_tuple);
       ec = e;
     } else {
-      auto [e, n] = co_await http::async_write(stream_.next_layer(), request, use_tuple);
+      auto [e, n] = co_await http::async_write(lowest(), request, use_tuple);
       ec = e;
     }
     if (ec) co_return fail(ec, limit);
     if (use_tls_) {
-      auto [e, n] = co_await http::async_read_header(stream_, read_buffer_, *parser_, use_tuple);
+      auto [e, n] = co_await http::async_read_header(*tls_, read_buffer_, *parser_, use_tuple);
       ec = e;
     } else {
-      auto [e, n] = co_await http::async_read_header(stream_.next_layer(), read_buffer_, *parser_, use_tuple);
+      auto [e, n] = co_await http::async_read_header(lowest(), read_buffer_, *parser_, use_tuple);
       ec = e;
     }
     if (ec) co_return fail(ec, limit);
@@ -160,7 +162,7 @@ class connection {
   boost::asio::awaitable<std::pair<boost::system::error_code, std::string_view>> async_read_body_some(
       step_limit limit) {
     namespace http = boost::beast::http;
-    if (!chunk_) chunk_ = std::make_unique<char[]>(body_chunk_size);
+    if (!chunk_) chunk_ = std::make_unique_for_overwrite<char[]>(body_chunk_size);
     while (!parser_->is_done()) {
       auto& body = parser_->get().body();
       body.data = chunk_.get();
@@ -168,10 +170,10 @@ class connection {
       arm(limit);
       boost::system::error_code ec;
       if (use_tls_) {
-        auto [e, n] = co_await http::async_read_some(stream_, read_buffer_, *parser_, use_tuple);
+        auto [e, n] = co_await http::async_read_some(*tls_, read_buffer_, *parser_, use_tuple);
         ec = e;
       } else {
-        auto [e, n] = co_await http::async_read_some(stream_.next_layer(), read_buffer_, *parser_, use_tuple);
+        auto [e, n] = co_await http::async_read_some(lowest(), read_buffer_, *parser_, use_tuple);
         ec = e;
       }
       if (ec == http::error::need_buffer) ec = {};
@@ -190,7 +192,7 @@ class connection {
     const bool reusable = open_ && parser_ && parser_->is_done() && parser_->keep_alive();
     if (reusable) ++exchanges_;
     parser_.reset();
-    boost::beast::get_lowest_layer(stream_).expires_never();
+    lowest().expires_never();
     return reusable;
   }
 
@@ -202,7 +204,7 @@ class connection {
   boost::asio::awaitable<std::pair<boost::system::error_code, boost::asio::ip::tcp::resolver::results_type>> resolve(
       const base_url& url, step_limit limit) {
     using boost::asio::ip::tcp;
-    auto ex = stream_.get_executor();
+    auto ex = lowest().get_executor();
     resolver_ = std::make_shared<tcp::resolver>(ex);
     auto timer = std::make_shared<boost::asio::steady_timer>(ex);
     auto timed_out = std::make_shared<bool>(false);
@@ -223,7 +225,7 @@ class connection {
   }
 
   void arm(const step_limit& limit) {
-    auto& layer = boost::beast::get_lowest_layer(stream_);
+    auto& layer = lowest();
     if (limit.unlimited)
       layer.expires_never();
     else
@@ -238,11 +240,13 @@ class connection {
   boost::system::error_code fail(boost::system::error_code ec, const step_limit& limit) {
     open_ = false;
     boost::system::error_code ignored;
-    boost::beast::get_lowest_layer(stream_).socket().close(ignored);
+    lowest().socket().close(ignored);
     return translate(ec, limit);
   }
 
-  boost::beast::ssl_stream<boost::beast::tcp_stream> stream_;
+  boost::beast::tcp_stream& lowest() { return use_tls_ ? tls_->next_layer() : *tcp_; }
+  std::optional<boost::beast::ssl_stream<boost::beast::tcp_stream>> tls_;
+  std::optional<boost::beast::tcp_stream> tcp_;
   bool use_tls_;
   bool open_ = false;
   std::size_t exchanges_ = 0;
