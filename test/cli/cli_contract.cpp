@@ -1,0 +1,451 @@
+// anthropic-cli as a black box: every option and every exit status of the
+// contract in DESIGN.md ("anthropic-cli"), run as a child process against a
+// mock_server in this process (its own thread, real TLS on 127.0.0.1).
+//
+// The executable's path comes from ANTHROPIC_CLI_PATH, which example/tests.cmake
+// defines when the examples are built; without it (e.g. the sanitizer build,
+// which skips the examples) the tests say so and pass.
+#include <anthropic/testing/mock_server.hpp>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+using anthropic::testing::mock_server;
+using anthropic::testing::reply;
+using namespace std::chrono_literals;
+
+constexpr const char* test_key = "sk-ant-cli-test-SECRET";
+constexpr const char* story_prompt = "Write a one-sentence bedtime story about a unicorn.";
+
+#ifdef ANTHROPIC_CLI_PATH
+constexpr const char* cli_path = ANTHROPIC_CLI_PATH;
+#else
+constexpr const char* cli_path = nullptr;
+#endif
+
+bool cli_available() {
+  if (cli_path) return true;
+  BOOST_TEST_MESSAGE("anthropic-cli is not built in this configuration (ANTHROPIC_BUILD_EXAMPLES=OFF): skipped");
+  return false;
+}
+
+struct cli_result {
+  int status = -1;
+  std::string out, err;
+  std::chrono::milliseconds elapsed{};
+};
+
+std::string shell_quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+std::string read_file(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(f), {});
+}
+
+/// A scratch directory per test, removed afterwards.
+struct scratch_dir {
+  fs::path path;
+  scratch_dir() {
+    static int counter = 0;
+    path = fs::temp_directory_path() /
+           ("anthropic-cli-test-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+    fs::create_directories(path);
+  }
+  ~scratch_dir() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+  fs::path write(const std::string& name, const std::string& content) const {
+    std::ofstream(path / name, std::ios::binary) << content;
+    return path / name;
+  }
+};
+
+/// Starts a server requiring `test_key`, its CA written to a file for --cacert.
+struct cli_fixture {
+  mock_server server;
+  scratch_dir dir;
+  fs::path ca_file;
+
+  cli_fixture() : server(options()) { ca_file = dir.write("ca.pem", server.ca_pem()); }
+
+  static anthropic::testing::mock_server_options options() {
+    anthropic::testing::mock_server_options opts;
+    opts.api_key = test_key;
+    return opts;
+  }
+
+  /// Runs the CLI with a clean environment (plus `env`, "NAME=value" entries)
+  /// and `input` on stdin.
+  cli_result run(const std::vector<std::string>& args, const std::string& input = "",
+                 const std::vector<std::string>& env = {}) const {
+    std::string cmd = "env -u ANTHROPIC_API_KEY -u ANTHROPIC_AUTH_TOKEN -u ANTHROPIC_BASE_URL";
+    for (const auto& e : env) cmd += " " + shell_quote(e);
+    cmd += " " + shell_quote(cli_path);
+    for (const auto& a : args) cmd += " " + shell_quote(a);
+    auto in = dir.write("stdin", input);
+    cmd += " <" + shell_quote(in.string()) + " >" + shell_quote((dir.path / "stdout").string()) + " 2>" +
+           shell_quote((dir.path / "stderr").string());
+    auto start = std::chrono::steady_clock::now();
+    int raw = std::system(cmd.c_str());
+    cli_result r;
+    r.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+    r.out = read_file(dir.path / "stdout");
+    r.err = read_file(dir.path / "stderr");
+    return r;
+  }
+
+  /// The usual connection flags for this server, followed by `more`.
+  std::vector<std::string> connect(std::vector<std::string> more) const {
+    std::vector<std::string> args{"--base-url", server.base_url(), "--api-key", test_key, "--cacert",
+                                  ca_file.string()};
+    args.insert(args.end(), more.begin(), more.end());
+    return args;
+  }
+
+  boost::json::object last_request_body() const {
+    auto reqs = server.requests();
+    BOOST_REQUIRE(!reqs.empty());
+    return boost::json::parse(reqs.back().body).as_object();
+  }
+};
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(cli_contract, cli_fixture)
+
+BOOST_AUTO_TEST_CASE(text_mode_streams_the_story_and_exits_0) {
+  if (!cli_available()) return;
+  auto r = run(connect({story_prompt}));
+  BOOST_TEST(r.status == 0, r.err);
+  BOOST_TEST(contains(r.out, "Once upon a time, a unicorn found a quiet meadow"));
+  BOOST_TEST(r.out.back() == '\n');
+  auto body = last_request_body();
+  BOOST_TEST(body.at("stream").as_bool());
+  BOOST_TEST(body.at("model").as_string() == "claude-sonnet-4-5");  // the default model
+  BOOST_TEST(body.at("max_tokens").to_number<int>() == 1024);       // the default max_tokens
+  BOOST_TEST(server.requests().back().headers["x-api-key"] == test_key);
+  BOOST_TEST(!contains(r.out + r.err, test_key));  // the key is never printed
+}
+
+BOOST_AUTO_TEST_CASE(no_stream_sends_a_plain_request) {
+  if (!cli_available()) return;
+  auto r = run(connect({"--no-stream", "hello there"}));
+  BOOST_TEST(r.status == 0, r.err);
+  BOOST_TEST(contains(r.out, "You said: \"hello there\""));
+  BOOST_TEST(!last_request_body().contains("stream"));
+}
+
+BOOST_AUTO_TEST_CASE(json_prints_the_message_exactly_as_sent) {
+  if (!cli_available()) return;
+  // Members the typed model does not know and explicit nulls must survive.
+  const std::string sent =
+      R"({"id":"msg_1","type":"message","role":"assistant","content":[{"type":"text","text":"Hi!"},)"
+      R"({"type":"future_block","payload":{"x":1}}],"model":"claude-sonnet-4-5","stop_reason":"end_turn",)"
+      R"("stop_sequence":null,"usage":{"input_tokens":3,"output_tokens":2,"cache_read_input_tokens":null},)"
+      R"("container":null,"cost":{"usd":0.001}})";
+  server.enqueue(reply::json(sent));
+  auto r = run(connect({"--json", "--no-stream", "hi"}));
+  BOOST_TEST(r.status == 0, r.err);
+  auto lines = lines_of(r.out);
+  BOOST_REQUIRE_EQUAL(lines.size(), 1u);
+  BOOST_TEST((boost::json::parse(lines[0]) == boost::json::parse(sent)));
+}
+
+BOOST_AUTO_TEST_CASE(json_with_a_stream_prints_the_accumulated_message) {
+  if (!cli_available()) return;
+  auto r = run(connect({"--json", story_prompt}));
+  BOOST_TEST(r.status == 0, r.err);
+  auto lines = lines_of(r.out);
+  BOOST_REQUIRE_EQUAL(lines.size(), 1u);
+  auto msg = boost::json::parse(lines[0]).as_object();
+  BOOST_TEST(msg.at("stop_reason").as_string() == "end_turn");
+  BOOST_TEST(msg.at("usage").at("output_tokens").to_number<int>() == 12);
+  BOOST_TEST(contains(std::string(msg.at("content").at(0).at("text").as_string()), "a unicorn found"));
+}
+
+BOOST_AUTO_TEST_CASE(events_prints_every_event_as_one_json_line) {
+  if (!cli_available()) return;
+  auto r = run(connect({"--events", "hi"}));
+  BOOST_TEST(r.status == 0, r.err);
+  auto lines = lines_of(r.out);
+  BOOST_REQUIRE(lines.size() >= 4);
+  std::size_t deltas = 0;
+  for (const auto& line : lines)
+    if (boost::json::parse(line).at("type").as_string() == "content_block_delta") ++deltas;
+  BOOST_TEST(deltas == 12u);  // mock_server's default reply: 12 text deltas
+  BOOST_TEST(boost::json::parse(lines.front()).at("type").as_string() == "message_start");
+  BOOST_TEST(boost::json::parse(lines.back()).at("type").as_string() == "message_stop");
+}
+
+BOOST_AUTO_TEST_CASE(model_system_temperature_and_max_tokens_reach_the_request) {
+  if (!cli_available()) return;
+  auto r = run(connect({"--model", "claude-sonnet-4-5@20250929", "--system", "Be brief.", "--temperature", "0.25",
+                        "--max-tokens=77", "--no-stream", "hi"}));
+  BOOST_TEST(r.status == 0, r.err);
+  auto body = last_request_body();
+  BOOST_TEST(body.at("model").as_string() == "claude-sonnet-4-5@20250929");
+  BOOST_TEST(body.at("system").as_string() == "Be brief.");
+  BOOST_TEST(body.at("temperature").as_double() == 0.25);
+  BOOST_TEST(body.at("max_tokens").to_number<int>() == 77);
+}
+
+BOOST_AUTO_TEST_CASE(request_file_members_are_kept_and_flags_override_them) {
+  if (!cli_available()) return;
+  auto file = dir.write("req.json", R"({"model":"from-file","max_tokens":50,"metadata":{"user_id":"u1"},)"
+                                    R"("messages":[{"role":"user","content":"first"}],"stream":false,)"
+                                    R"("output_config":{"effort":"low"}})");
+  auto r = run(connect({"--request", file.string(), "--model", "from-flag", "second"}));
+  BOOST_TEST(r.status == 0, r.err);
+  auto body = last_request_body();
+  BOOST_TEST(body.at("model").as_string() == "from-flag");
+  BOOST_TEST(body.at("max_tokens").to_number<int>() == 50);
+  BOOST_TEST(body.at("metadata").at("user_id").as_string() == "u1");
+  BOOST_TEST(body.at("output_config").at("effort").as_string() == "low");  // unknown member passed through
+  BOOST_TEST(!body.contains("stream"));                                     // the file said no stream
+  BOOST_REQUIRE_EQUAL(body.at("messages").as_array().size(), 2u);          // PROMPT appended as a user turn
+  BOOST_TEST(body.at("messages").at(1).at("content").as_string() == "second");
+  BOOST_TEST(contains(r.out, "You said: \"second\""));
+}
+
+BOOST_AUTO_TEST_CASE(stream_flag_overrides_the_body) {
+  if (!cli_available()) return;
+  auto file = dir.write("req.json", R"({"stream":false,"messages":[{"role":"user","content":"hi"}]})");
+  auto r = run(connect({"--request", file.string(), "--stream", "--json"}));
+  BOOST_TEST(r.status == 0, r.err);
+  BOOST_TEST(last_request_body().at("stream").as_bool());
+  BOOST_TEST(boost::json::parse(r.out).at("stop_reason").as_string() == "end_turn");
+}
+
+BOOST_AUTO_TEST_CASE(request_from_stdin) {
+  if (!cli_available()) return;
+  auto r = run(connect({"--request", "-", "--json", "--no-stream"}),
+               R"({"model":"m","max_tokens":5,"messages":[{"role":"user","content":"via stdin"}]})");
+  BOOST_TEST(r.status == 0, r.err);
+  BOOST_TEST(last_request_body().at("messages").at(0).at("content").as_string() == "via stdin");
+  BOOST_TEST(boost::json::parse(r.out).at("stop_reason").as_string() == "max_tokens");
+}
+
+BOOST_AUTO_TEST_CASE(prompt_from_stdin_when_no_words_are_given) {
+  if (!cli_available()) return;
+  auto r = run(connect({"--no-stream"}), "piped prompt\n");
+  BOOST_TEST(r.status == 0, r.err);
+  BOOST_TEST(contains(r.out, "You said: \"piped prompt\""));
+}
+
+BOOST_AUTO_TEST_CASE(auth_token_is_sent_as_bearer) {
+  if (!cli_available()) return;
+  auto r = run({"--base-url", server.base_url(), "--auth-token", test_key, "--cacert", ca_file.string(), "hi"});
+  BOOST_TEST(r.status == 0, r.err);
+  auto headers = server.requests().back().headers;
+  BOOST_TEST(headers["authorization"] == std::string("Bearer ") + test_key);
+  BOOST_TEST(headers.count("x-api-key") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(environment_supplies_defaults) {
+  if (!cli_available()) return;
+  auto r = run({"--cacert", ca_file.string(), "hi"}, "",
+               {"ANTHROPIC_API_KEY=" + std::string(test_key), "ANTHROPIC_BASE_URL=" + server.base_url()});
+  BOOST_TEST(r.status == 0, r.err);
+  BOOST_TEST(server.requests().size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(wrong_key_is_an_api_error_exit_1) {
+  if (!cli_available()) return;
+  auto r = run({"--base-url", server.base_url(), "--api-key", "sk-wrong-key", "--cacert", ca_file.string(), "hi"});
+  BOOST_TEST(r.status == 1);
+  // One stderr line with type, message, status and request id.
+  auto lines = lines_of(r.err);
+  BOOST_REQUIRE_EQUAL(lines.size(), 1u);
+  BOOST_TEST(contains(lines[0], "authentication_error"), lines[0]);
+  BOOST_TEST(contains(lines[0], "invalid x-api-key"), lines[0]);
+  BOOST_TEST(contains(lines[0], "HTTP 401"), lines[0]);
+  BOOST_TEST(contains(lines[0], "request-id req_mock"), lines[0]);
+  BOOST_TEST(!contains(r.err, "sk-wrong-key"));
+  BOOST_TEST(r.out.empty());
+}
+
+BOOST_AUTO_TEST_CASE(json_failure_prints_the_error_object_on_stdout) {
+  if (!cli_available()) return;
+  server.enqueue(reply::error(529, "overloaded_error", "Overloaded"));
+  auto r = run(connect({"--json", "--max-retries", "0", "hi"}));
+  BOOST_TEST(r.status == 1);
+  auto err = boost::json::parse(r.out).as_object();
+  BOOST_TEST(err.at("type").as_string() == "error");
+  BOOST_TEST(err.at("error").at("type").as_string() == "overloaded_error");
+  BOOST_TEST(err.at("error").at("message").as_string() == "Overloaded");
+  BOOST_TEST(err.at("status").to_number<int>() == 529);
+  BOOST_TEST(err.at("request_id").as_string().starts_with("req_mock"));
+}
+
+BOOST_AUTO_TEST_CASE(error_event_mid_stream_is_exit_1) {
+  if (!cli_available()) return;
+  server.enqueue(reply::stream().error_event_after(5, "overloaded_error", "Overloaded"));
+  auto r = run(connect({story_prompt}));
+  BOOST_TEST(r.status == 1);
+  BOOST_TEST(contains(r.out, "Once"));  // the text that arrived before the error was printed
+  BOOST_TEST(contains(r.err, "overloaded_error: Overloaded"), r.err);
+}
+
+BOOST_AUTO_TEST_CASE(max_retries_controls_retrying) {
+  if (!cli_available()) return;
+  auto busy = reply::error(429, "rate_limit_error", "slow down").header("retry-after-ms", "1");
+  server.enqueue(busy);
+  auto no_retry = run(connect({"--max-retries", "0", "hi"}));
+  BOOST_TEST(no_retry.status == 1);
+  BOOST_TEST(contains(no_retry.err, "rate_limit_error"), no_retry.err);
+  BOOST_TEST(server.requests().size() == 1u);
+
+  server.enqueue(busy, 2);
+  auto retried = run(connect({"--max-retries", "2", "hi"}));
+  BOOST_TEST(retried.status == 0, retried.err);
+  BOOST_TEST(server.requests().size() == 4u);  // 1 + (2 failures + 1 success)
+}
+
+BOOST_AUTO_TEST_CASE(timeout_limits_the_whole_request_exit_3) {
+  if (!cli_available()) return;
+  server.enqueue(reply::stream().stall_after_events(3, 5s));
+  auto r = run(connect({"--timeout", "0.3", "hi"}));
+  BOOST_TEST(r.status == 3);
+  BOOST_TEST(contains(r.err, "timeout"), r.err);
+  BOOST_TEST(r.elapsed < 4s);
+}
+
+BOOST_AUTO_TEST_CASE(untrusted_certificate_is_exit_3) {
+  if (!cli_available()) return;
+  auto r = run({"--base-url", server.base_url(), "--api-key", test_key, "hi"});
+  BOOST_TEST(r.status == 3);
+  BOOST_TEST(contains(r.err, "tls_error"), r.err);
+}
+
+BOOST_AUTO_TEST_CASE(connection_refused_is_exit_3) {
+  if (!cli_available()) return;
+  auto r = run({"--base-url", "https://127.0.0.1:1", "--api-key", test_key, "--max-retries", "0", "--json", "hi"});
+  BOOST_TEST(r.status == 3);
+  auto err = boost::json::parse(r.out).as_object();
+  BOOST_TEST(err.at("error").at("type").as_string() == "connection_error");
+  BOOST_TEST(err.at("status").is_null());
+}
+
+BOOST_AUTO_TEST_CASE(broken_stream_is_a_protocol_error_exit_3) {
+  if (!cli_available()) return;
+  server.enqueue(reply::stream().malformed_sse(3));
+  auto r = run(connect({"hi"}));
+  BOOST_TEST(r.status == 3);
+  BOOST_TEST(contains(r.err, "protocol_error"), r.err);
+}
+
+BOOST_AUTO_TEST_CASE(batch_keeps_input_order_and_reports_each_line) {
+  if (!cli_available()) return;
+  std::string input;
+  for (int i = 0; i < 8; ++i) input += R"({"messages":[{"role":"user","content":"prompt )" + std::to_string(i) + "\"}]}\n";
+  input += "\n";                                                          // blank: skipped
+  input += "[1,2]\n";                                                     // not a request
+  input += R"({"messages":[{"role":"robot","content":"x"}]})" "\n";     // the server refuses it
+  input += R"("a bare prompt")" "\n";
+  auto file = dir.write("batch.jsonl", input);
+  auto r = run(connect({"--batch", file.string(), "--concurrency", "3", "--model", "batch-model"}));
+  BOOST_TEST(r.status == 2);  // the most severe failure: a usage error (the bad line)
+  auto lines = lines_of(r.out);
+  BOOST_REQUIRE_EQUAL(lines.size(), 11u);
+  for (int i = 0; i < 8; ++i) {
+    auto msg = boost::json::parse(lines[static_cast<std::size_t>(i)]).as_object();
+    BOOST_TEST(contains(std::string(msg.at("content").at(0).at("text").as_string()),
+                        "\"prompt " + std::to_string(i) + "\""));
+    BOOST_TEST(msg.at("model").as_string() == "batch-model");
+  }
+  BOOST_TEST(boost::json::parse(lines[8]).at("error").at("type").as_string() == "usage_error");
+  BOOST_TEST(contains(lines[8], "line 10"), lines[8]);
+  auto refused = boost::json::parse(lines[9]).as_object();
+  BOOST_TEST(refused.at("error").at("type").as_string() == "invalid_request_error");
+  BOOST_TEST(refused.at("status").to_number<int>() == 400);
+  BOOST_TEST(contains(lines[10], "a bare prompt"));
+  BOOST_TEST(server.connections_accepted() <= 3u);  // never more than --concurrency at once
+  BOOST_TEST(r.err.empty());                      // no progress line: stderr is not a terminal
+}
+
+BOOST_AUTO_TEST_CASE(batch_of_successes_exits_0) {
+  if (!cli_available()) return;
+  auto r = run(connect({"--batch", "-"}), "\"one\"\n\"two\"\n");
+  BOOST_TEST(r.status == 0, r.err);
+  BOOST_TEST(lines_of(r.out).size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(mock_runs_without_key_or_network) {
+  if (!cli_available()) return;
+  auto r = run({"--mock", story_prompt});
+  BOOST_TEST(r.status == 0, r.err);
+  BOOST_TEST(contains(r.out, "Once upon a time, a unicorn"));
+  BOOST_TEST(server.requests().empty());  // our server was not involved
+}
+
+BOOST_AUTO_TEST_CASE(usage_errors_exit_2_with_the_usage) {
+  if (!cli_available()) return;
+  const std::vector<std::vector<std::string>> bad = {
+      {"--no-such-option", "hi"},
+      {"--json", "--events", "hi"},
+      {"--events", "--no-stream", "hi"},
+      {"--temperature", "3", "hi"},
+      {"--max-tokens", "zero", "hi"},
+      {"--timeout", "-1", "hi"},
+      {"--concurrency", "2", "hi"},
+      {"--batch", "-", "--stream"},
+      {"--batch", "-", "leftover prompt"},
+      {"--mock", "--base-url", "https://example.com", "hi"},
+      {"--mock", "--cacert", "/nonexistent/ca.pem", "hi"},
+      {"--mock", "--request", "/nonexistent/request.json"},
+      {"--mock", "--request", "-"},  // stdin holds "not json"
+      {"--model"},
+  };
+  for (const auto& args : bad) {
+    auto r = run(args, "not json");
+    std::string shown;
+    for (const auto& a : args) shown += a + " ";
+    BOOST_TEST(r.status == 2, shown << ": " << r.err);
+    BOOST_TEST(contains(r.err, "usage: anthropic-cli"), shown);
+    BOOST_TEST(r.out.empty(), shown);
+  }
+  auto no_key = run({"hi"});
+  BOOST_TEST(no_key.status == 2);
+  BOOST_TEST(contains(no_key.err, "no credentials"));
+}
+
+BOOST_AUTO_TEST_CASE(help_exits_0) {
+  if (!cli_available()) return;
+  auto r = run({"--help"});
+  BOOST_TEST(r.status == 0);
+  BOOST_TEST(contains(r.out, "--batch FILE.jsonl"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
