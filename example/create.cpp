@@ -1,0 +1,61 @@
+// create: one request, one complete reply.
+//
+// Sends the bedtime-story prompt with client::async_create and prints the reply's
+// text and token usage. With ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN, and
+// optionally ANTHROPIC_BASE_URL) set, it talks to the real API; without, it
+// starts anthropic::testing::mock_server in-process and says so.
+#include <anthropic/client.hpp>
+#include <anthropic/testing/mock_server.hpp>
+#include <anthropic/types.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <exception>
+#include <iostream>
+#include <memory>
+
+boost::asio::awaitable<void> tell_story(anthropic::client& client) {
+  anthropic::message_request req{
+      .model = "claude-sonnet-4-5",  // on OneRouter: "claude-sonnet-4-5@20250929"
+      .max_tokens = 150,
+      .messages = {anthropic::user("Write a one-sentence bedtime story about a unicorn.")},
+      .temperature = 0.7,
+  };
+  // Without a completion token, co_await returns the message or throws
+  // anthropic::api_error (HTTP status, error type, message, request id).
+  anthropic::message msg = co_await client.async_create(req);
+  std::cout << msg.text() << "\n"
+            << "(" << msg.usage.input_tokens << " input tokens, " << msg.usage.output_tokens
+            << " output tokens, stop_reason " << msg.stop_reason.value_or("none") << ")\n";
+}
+
+int main() {
+  boost::asio::io_context io;
+  auto options = anthropic::client_options::from_env();
+
+  // No credentials: answer from a mock server on this io_context instead.
+  std::unique_ptr<anthropic::testing::mock_server> mock;
+  if (options.api_key.empty() && options.auth_token.empty()) {
+    mock = std::make_unique<anthropic::testing::mock_server>(io.get_executor());
+    options.base_url = mock->base_url();
+    options.tls.ca_pem = mock->ca_pem();  // trust the mock's self-made CA
+    options.api_key = "mock";
+    std::cerr << "ANTHROPIC_API_KEY is not set: using the in-process mock server\n";
+  }
+
+  anthropic::client client(io.get_executor(), options);
+  int status = 0;
+  boost::asio::co_spawn(io, tell_story(client), [&](std::exception_ptr error) {
+    if (mock) mock->stop();  // lets io.run() return
+    if (!error) return;
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      std::cerr << "error: " << e.what() << "\n";
+      status = 1;
+    }
+  });
+  io.run();
+  return status;
+}
