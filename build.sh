@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The project's two entry points (see README.md):
 #   ./build.sh demo   build and run the demo
-#   ./build.sh test   build and run the whole test suite: plain build (-Werror),
-#                     ASan+UBSan build, ThreadSanitizer run, bounded fuzzing
+#   ./build.sh test   build and run the whole test suite: optimised build (-Werror)
+#                     with the examples and the CLI, ASan+UBSan build of the tests,
+#                     ThreadSanitizer run of the client suite, bounded fuzzing
 # Environment: ANTHROPIC_BUILD_ROOT (default ./build), ANTHROPIC_FUZZ_SECONDS (default 30 per target),
 # JOBS (default nproc).
 set -euo pipefail
@@ -53,22 +54,26 @@ install_peer_sdk() {
 
 case "${1:-}" in
   demo)
-    configure "$build_root/release" -DCMAKE_BUILD_TYPE=Release
-    cmake --build "$build_root/release" -j "$jobs" --target anthropic-cli >/dev/null
+    configure "$build_root/demo" -DCMAKE_BUILD_TYPE=Release -DANTHROPIC_WARNINGS_AS_ERRORS=OFF
+    cmake --build "$build_root/demo" -j "$jobs" --target anthropic-cli >/dev/null
     # The mock server runs inside anthropic-cli: no key, no network.
-    "$build_root/release/example/cli/anthropic-cli" --mock "Write a one-sentence bedtime story about a unicorn."
+    "$build_root/demo/example/cli/anthropic-cli" --mock "Write a one-sentence bedtime story about a unicorn."
     ;;
   test)
     start=$SECONDS
     install_peer_sdk
-    stage "plain build (g++, -Wall -Wextra -Wpedantic -Werror)"
-    configure "$build_root/release" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    # Each program that uses the client costs a minute or more of g++ time at -O2,
+    # so the examples and anthropic-cli, whose tests check behaviour, are built
+    # once, without optimisation; the sanitizer stages rebuild only the tests.
+    stage "optimised build (g++ -O2, -Wall -Wextra -Wpedantic -Werror): tests, examples, CLI, package"
+    configure "$build_root/release" -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG" \
+      -DANTHROPIC_EXAMPLE_FLAGS=-O0
     cmake --build "$build_root/release" -j "$jobs"
     run_ctest "$build_root/release" -j "$jobs"
 
     stage "AddressSanitizer + UndefinedBehaviorSanitizer"
     configure "$build_root/asan" -DCMAKE_BUILD_TYPE=Debug -DANTHROPIC_SANITIZE=address,undefined \
-      -DANTHROPIC_BUILD_EXAMPLES=OFF -DANTHROPIC_BUILD_BENCHMARKS=OFF -DCMAKE_CXX_FLAGS=-O1
+      -DANTHROPIC_BUILD_EXAMPLES=OFF -DANTHROPIC_BUILD_BENCHMARKS=OFF "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1"
     cmake --build "$build_root/asan" -j "$jobs"
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 run_ctest "$build_root/asan" -j "$jobs"
 
@@ -76,7 +81,7 @@ case "${1:-}" in
     # g++ warns that TSan does not model Asio's atomic_thread_fence; the fences sit
     # beside atomics TSan does see, so the warning is noise, not a finding.
     configure "$build_root/tsan" -DCMAKE_BUILD_TYPE=Debug -DANTHROPIC_SANITIZE=thread \
-      -DANTHROPIC_BUILD_EXAMPLES=OFF -DANTHROPIC_BUILD_BENCHMARKS=OFF "-DCMAKE_CXX_FLAGS=-O1 -Wno-tsan"
+      -DANTHROPIC_BUILD_EXAMPLES=OFF -DANTHROPIC_BUILD_BENCHMARKS=OFF "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1 -Wno-tsan"
     cmake --build "$build_root/tsan" -j "$jobs" --target test_client
     TSAN_OPTIONS=halt_on_error=1 run_ctest "$build_root/tsan" -R '^client$'
 
