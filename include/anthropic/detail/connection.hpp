@@ -44,8 +44,12 @@ class connection {
  public:
   using response_parser = boost::beast::http::response_parser<boost::beast::http::buffer_body>;
 
-  /// Size of the buffer body bytes are handed out from; stream events are views into it.
-  static constexpr std::size_t body_chunk_size = 16 * 1024;
+  /// Bounds of the buffer body bytes are handed out from (stream events are views
+  /// into it). It starts small, so that thousands of slow streams, each receiving a
+  /// few hundred bytes per read, hold little memory, and doubles whenever a read
+  /// fills it, so that a fast stream soon takes up to a whole TLS record per read.
+  static constexpr std::size_t min_body_chunk = 2 * 1024;
+  static constexpr std::size_t max_body_chunk = 16 * 1024;
 
   connection(const boost::asio::any_io_executor& ex, boost::asio::ssl::context& tls_context, bool use_tls)
       : use_tls_(use_tls), read_buffer_(max_read_buffer) {
@@ -162,11 +166,17 @@ class connection {
   boost::asio::awaitable<std::pair<boost::system::error_code, std::string_view>> async_read_body_some(
       step_limit limit) {
     namespace http = boost::beast::http;
-    if (!chunk_) chunk_ = std::make_unique_for_overwrite<char[]>(body_chunk_size);
+    // Growing here, not where the last read filled the chunk: the view that read
+    // handed out stays valid until this call.
+    if (!chunk_ || (chunk_filled_ && chunk_size_ < max_body_chunk)) {
+      chunk_size_ = chunk_ ? chunk_size_ * 2 : min_body_chunk;
+      chunk_ = std::make_unique_for_overwrite<char[]>(chunk_size_);
+    }
+    chunk_filled_ = false;
     while (!parser_->is_done()) {
       auto& body = parser_->get().body();
       body.data = chunk_.get();
-      body.size = body_chunk_size;
+      body.size = chunk_size_;
       arm(limit);
       boost::system::error_code ec;
       if (use_tls_) {
@@ -178,7 +188,8 @@ class connection {
       }
       if (ec == http::error::need_buffer) ec = {};
       if (ec) co_return std::pair{fail(ec, limit), std::string_view{}};
-      const std::size_t got = body_chunk_size - parser_->get().body().size;
+      const std::size_t got = chunk_size_ - parser_->get().body().size;
+      chunk_filled_ = got == chunk_size_;
       if (got > 0) co_return std::pair{boost::system::error_code{}, std::string_view(chunk_.get(), got)};
     }
     co_return std::pair{boost::system::error_code{}, std::string_view{}};
@@ -253,6 +264,8 @@ class connection {
   boost::beast::flat_buffer read_buffer_;
   std::optional<response_parser> parser_;
   std::unique_ptr<char[]> chunk_;
+  std::size_t chunk_size_ = 0;
+  bool chunk_filled_ = false;
   std::shared_ptr<boost::asio::ip::tcp::resolver> resolver_;
 };
 
