@@ -103,6 +103,24 @@ BOOST_AUTO_TEST_CASE(ca_file_is_loaded) {
   BOOST_TEST(diag.message.find("/nonexistent/ca.pem") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(new_connections_resume_the_tls_session) {
+  // Each reply closes its connection, so every request needs a new handshake.
+  server.enqueue(reply::default_reply().connection_close(), 4);
+  anthropic::client first(io.get_executor(), no_retries(options()));
+  anthropic::client second(io.get_executor(), no_retries(options()));
+  run([&]() -> asio::awaitable<void> {
+    for (int i = 0; i < 3; ++i) co_await first.async_create(sample_request());
+    co_await second.async_create(sample_request());
+  }());
+  const auto requests = server.requests();
+  BOOST_REQUIRE_EQUAL(requests.size(), 4u);
+  BOOST_TEST(server.connections_accepted() == 4u);
+  BOOST_TEST(!requests[0].tls_resumed);  // nothing to resume yet: a full handshake
+  BOOST_TEST(requests[1].tls_resumed);
+  BOOST_TEST(requests[2].tls_resumed);
+  BOOST_TEST(!requests[3].tls_resumed);  // sessions are never shared between clients
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_CASE(wrong_host_name_is_refused) {

@@ -68,6 +68,7 @@ class client_core {
   boost::system::error_code config_error_;
   diagnostics config_diag_;
   boost::asio::ssl::context tls_context_;
+  tls_session_cache tls_sessions_{tls_context_.native_handle()};  // outlives the pool's connections
   std::unique_ptr<connection_pool> pool_;
   std::uint64_t request_counter_ = 0;
   std::minstd_rand random_{std::random_device{}()};

@@ -14,6 +14,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
+#include <mutex>
 #include <string>
 
 namespace anthropic::detail {
@@ -50,14 +51,72 @@ inline boost::system::error_code configure_tls_context(const tls_options& opts, 
   return ec;
 }
 
-/// Prepares one connection's SSL object: SNI for host names (not IP literals,
-/// RFC 6066) and, when verifying, OpenSSL's own host-name or IP check, so that a
+/// Keeps the newest TLS session the server handed out, so that each new connection
+/// to the host resumes it: an abbreviated handshake, without the certificate chain
+/// to decode and verify again, which is most of a full handshake's client CPU.
+/// One per client (a client talks to one host, so a session is never offered to
+/// another server); installed on the client's TLS context, found from a connection's
+/// SSL object through that context. Sessions come only from handshakes that passed
+/// verification. Thread-safe: OpenSSL calls back from whichever thread reads.
+class tls_session_cache {
+ public:
+  explicit tls_session_cache(SSL_CTX* ctx) : ctx_(ctx) {
+    // NO_INTERNAL_STORE: OpenSSL's own client cache is never consulted by clients anyway.
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+    SSL_CTX_sess_set_new_cb(ctx, &on_new_session);
+    SSL_CTX_set_ex_data(ctx, slot(), this);
+  }
+  tls_session_cache(const tls_session_cache&) = delete;
+  tls_session_cache& operator=(const tls_session_cache&) = delete;
+  ~tls_session_cache() {
+    SSL_CTX_set_ex_data(ctx_, slot(), nullptr);
+    if (session_) SSL_SESSION_free(session_);
+  }
+
+  /// Offers the cached session, if any, to a connection about to shake hands.
+  static void offer(SSL* ssl) {
+    auto* self = of(ssl);
+    if (!self) return;
+    std::lock_guard lock(self->mutex_);
+    if (self->session_ && SSL_SESSION_is_resumable(self->session_)) SSL_set_session(ssl, self->session_);
+  }
+
+ private:
+  static int slot() {
+    static const int index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+    return index;
+  }
+  static tls_session_cache* of(SSL* ssl) {
+    return static_cast<tls_session_cache*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), slot()));
+  }
+  // Keeps a copy, not the session itself: OpenSSL marks a connection's current
+  // session unresumable when that connection is closed without close_notify (as
+  // pooled connections and servers that hang up are), though the ticket is fine.
+  // Returning 0 leaves the original to OpenSSL.
+  static int on_new_session(SSL* ssl, SSL_SESSION* session) {
+    auto* self = of(ssl);
+    SSL_SESSION* copy = self ? SSL_SESSION_dup(session) : nullptr;
+    if (!copy) return 0;
+    std::lock_guard lock(self->mutex_);
+    if (self->session_) SSL_SESSION_free(self->session_);
+    self->session_ = copy;
+    return 0;
+  }
+
+  SSL_CTX* ctx_;
+  std::mutex mutex_;
+  SSL_SESSION* session_ = nullptr;
+};
+
+/// Prepares one connection's SSL object: the session to resume, SNI for host names
+/// (not IP literals, RFC 6066) and, when verifying, OpenSSL's own host-name or IP check, so that a
 /// mismatch fails the handshake with a verification error that names the cause.
 inline boost::system::error_code prepare_tls_session(SSL* ssl, const std::string& host, bool verify) {
   boost::system::error_code ip_ec;
   auto address = boost::asio::ip::make_address(host, ip_ec);
   (void)address;
   const bool is_ip = !ip_ec;
+  tls_session_cache::offer(ssl);
   if (!is_ip && SSL_set_tlsext_host_name(ssl, host.c_str()) != 1)
     return {static_cast<int>(::ERR_get_error()), boost::asio::error::get_ssl_category()};
   if (!verify) return {};

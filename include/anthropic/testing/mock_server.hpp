@@ -80,6 +80,7 @@ struct recorded_request {
   boost::beast::http::fields headers;  ///< every header field as sent
   std::string body;                    ///< the body, unparsed
   std::size_t connection_id = 0;       ///< 1 for the first accepted connection, then 2, ...
+  bool tls_resumed = false;            ///< its connection's TLS handshake resumed an earlier session
 };
 
 /// A scripted response, built fluently:
@@ -346,11 +347,12 @@ class mock_server_state : public std::enable_shared_from_this<mock_server_state>
         self->live_.emplace(id, live_connection{&stream.next_layer(), &timer});
         registration reg{*self, id};
         auto [ec] = co_await stream.async_handshake(net::ssl::stream_base::server, net::as_tuple(net::use_awaitable));
-        if (!ec && !self->stopped_) co_await self->serve(stream, timer, id);
+        const bool resumed = !ec && SSL_session_reused(stream.native_handle()) == 1;
+        if (!ec && !self->stopped_) co_await self->serve(stream, timer, id, resumed);
       } else {
         self->live_.emplace(id, live_connection{&socket, &timer});
         registration reg{*self, id};
-        if (!self->stopped_) co_await self->serve(socket, timer, id);
+        if (!self->stopped_) co_await self->serve(socket, timer, id, false);
       }
     } catch (const std::exception&) {
       // A test server never takes its process down: the connection just ends.
@@ -358,7 +360,8 @@ class mock_server_state : public std::enable_shared_from_this<mock_server_state>
   }
 
   template <class Stream>
-  net::awaitable<void> serve(Stream& stream, net::steady_timer& timer, std::size_t connection_id) {
+  net::awaitable<void> serve(Stream& stream, net::steady_timer& timer, std::size_t connection_id,
+                             bool tls_resumed) {
     // The buffer holds one request head and body chunks at a time; it grows on
     // demand (starting at 512 bytes) and shrinks again between requests.
     boost::beast::flat_buffer buffer(64 * 1024 * 1024);
@@ -379,7 +382,7 @@ class mock_server_state : public std::enable_shared_from_this<mock_server_state>
         break;
       }
       auto& req = parser->get();
-      record(req, connection_id);
+      record(req, connection_id, tls_resumed);
       reply_script script = next_script();
       bool keep_alive = req.keep_alive() && !script.close_connection;
       prepared_response response = prepare(req, script);
@@ -401,13 +404,14 @@ class mock_server_state : public std::enable_shared_from_this<mock_server_state>
     return r;
   }
 
-  void record(const http::request<http::string_body>& req, std::size_t connection_id) {
+  void record(const http::request<http::string_body>& req, std::size_t connection_id, bool tls_resumed) {
     recorded_request rec;
     rec.method = std::string(req.method_string());
     rec.target = std::string(req.target());
     rec.headers = static_cast<const http::fields&>(req);
     rec.body = req.body();
     rec.connection_id = connection_id;
+    rec.tls_resumed = tls_resumed;
     std::lock_guard lock(mutex_);
     requests_.push_back(std::move(rec));
   }
