@@ -68,13 +68,28 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
   }
 
   void start_next(boost::asio::any_completion_handler<next_signature> handler, diagnostics* diag) {
+    if (busy_) {
+      // Refused when started, not later: the running call's event must stay intact.
+      if (diag) diag->clear();
+      post_completion(std::move(handler), make_error_code(client_errc::operation_in_progress), nullptr, false);
+      return;
+    }
+    busy_ = true;
+    if (take_buffered_event()) {
+      // The event was already received: no I/O, so no coroutine and no
+      // cancellation hookup (nothing is left to cancel), just one post.
+      if (diag) diag->clear();
+      post_completion(std::move(handler), {}, &event_, true);
+      return;
+    }
     auto control = std::make_shared<op_control>();
     connect_cancellation(handler, control, core_->executor());
     boost::asio::co_spawn(
-        core_->executor(), next(shared_from_this(), control),
+        core_->executor(), produce(shared_from_this(), control),
         [self = shared_from_this(), handler = std::move(handler), control, diag](
             std::exception_ptr error, std::pair<boost::system::error_code, const stream_event*> result) mutable {
           if (error) std::rethrow_exception(error);
+          self->busy_ = false;
           if (diag) *diag = result.first ? self->failure_diag_ : diagnostics{};
           detail::complete(std::move(handler), self->core_->executor(), result.first, result.second);
         });
@@ -89,46 +104,98 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
  private:
   using next_result = std::pair<boost::system::error_code, const stream_event*>;
 
-  static boost::asio::awaitable<next_result> next(std::shared_ptr<stream_state> self,
-                                                  std::shared_ptr<op_control> control) {
-    if (self->busy_) {
-      self->failure_diag_ = {};
-      co_return next_result{make_error_code(client_errc::operation_in_progress), nullptr};
+  // Completes a call that needed no I/O; `ends_call` is false for a refused call,
+  // which must leave the running one marked busy.
+  void post_completion(boost::asio::any_completion_handler<next_signature> handler, boost::system::error_code ec,
+                       const stream_event* event, bool ends_call) {
+    boost::asio::post(core_->executor(),
+                      [self = shared_from_this(), handler = std::move(handler), ec, event, ends_call]() mutable {
+                        if (ends_call) self->busy_ = false;
+                        detail::complete(std::move(handler), self->core_->executor(), ec, event);
+                      });
+  }
+
+  // Where the next event comes from, bytes already received being looked at first.
+  enum class step { event, need_read, failed };
+
+  // The fast path of start_next, on the caller's thread: true when the next event
+  // is already received and may be handed out without the client's executor (not
+  // message_stop, whose usage hook runs there). Whatever else it finds (an error,
+  // message_stop) is kept for produce().
+  bool take_buffered_event() {
+    if (failure_ || ended_ || kept_ != step::need_read || pending_.empty() || accumulator_.complete()) return false;
+    kept_ = decode_buffered();
+    if (kept_ == step::event && event_.type() != event_type::message_stop) {
+      kept_ = step::need_read;
+      return true;
     }
-    self->busy_ = true;
-    auto result = co_await self->produce(*control);
-    self->busy_ = false;
-    co_return result;
+    return false;
+  }
+
+  // The next event from the bytes received so far, decoded and folded into the
+  // message; touches nothing but this stream's framer, decoder and accumulator.
+  // A failure is kept in step_error_ / step_diag_ for produce() to report.
+  step decode_buffered() {
+    boost::system::error_code ec;
+    auto ev = framer_.next(pending_, ec);
+    if (!ev) {
+      if (!ec) return step::need_read;
+      return keep_failure(ec, "a stream event exceeded max_event_size (" +
+                                  std::to_string(core_->options().max_event_size) + " bytes)");
+    }
+    if ((ec = decoder_.decode(ev->data, event_)))
+      return keep_failure(ec, "cannot decode the stream event '" + std::string(ev->type) + "'");
+    if ((ec = accumulator_.apply(event_))) {
+      if (ec.category() == api_category()) {
+        step_diag_ = accumulator_.error_details();
+        if (step_diag_.request_id.empty()) step_diag_.request_id = request_id_;
+        step_error_ = ec;
+        return step::failed;
+      }
+      return keep_failure(ec, "stream event '" + std::string(event_.type_name()) + "' does not fit the message");
+    }
+    return step::event;
+  }
+
+  step keep_failure(boost::system::error_code ec, std::string message) {
+    step_error_ = ec;
+    step_diag_ = {};
+    step_diag_.request_id = request_id_;
+    step_diag_.message = std::move(message);
+    return step::failed;
+  }
+
+  next_result hand_out() {
+    const auto& hooks = core_->options().hooks;
+    if (event_.type() == event_type::message_stop && hooks.on_usage) hooks.on_usage(info_, accumulator_.message().usage);
+    return {{}, &event_};
+  }
+
+  static boost::asio::awaitable<next_result> produce(std::shared_ptr<stream_state> self,
+                                                     std::shared_ptr<op_control> control) {
+    co_return co_await self->produce(*control);
   }
 
   boost::asio::awaitable<next_result> produce(op_control& control) {
     if (failure_) co_return next_result{failure_, nullptr};
     if (ended_) co_return next_result{{}, nullptr};
+    const step kept = std::exchange(kept_, step::need_read);
+    if (kept == step::event) co_return hand_out();
+    if (kept == step::failed) co_return fail(step_error_, std::move(step_diag_));
     if (accumulator_.complete()) {
       co_await finish_after_stop(control);
       co_return next_result{{}, nullptr};
     }
     const auto& opts = core_->options();
     for (;;) {
-      boost::system::error_code ec;
-      if (auto ev = framer_.next(pending_, ec)) {
-        if ((ec = decoder_.decode(ev->data, event_))) {
-          co_return fail(ec, "cannot decode the stream event '" + std::string(ev->type) + "'");
-        }
-        if ((ec = accumulator_.apply(event_))) {
-          if (ec.category() == api_category()) {
-            diagnostics d = accumulator_.error_details();
-            if (d.request_id.empty()) d.request_id = request_id_;
-            co_return fail(ec, std::move(d));
-          }
-          co_return fail(ec, "stream event '" + std::string(event_.type_name()) + "' does not fit the message");
-        }
-        if (event_.type() == event_type::message_stop && opts.hooks.on_usage)
-          opts.hooks.on_usage(info_, accumulator_.message().usage);
-        co_return next_result{{}, &event_};
+      switch (decode_buffered()) {
+        case step::event:
+          co_return hand_out();
+        case step::failed:
+          co_return fail(step_error_, std::move(step_diag_));
+        case step::need_read:
+          break;
       }
-      if (ec) co_return fail(ec, "a stream event exceeded max_event_size (" + std::to_string(opts.max_event_size) +
-                                     " bytes)");
       if (control.cancelled) co_return fail(boost::asio::error::operation_aborted, "");
 
       control.active_connection = conn_.get();
@@ -199,6 +266,9 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
   stream_event event_;
   message_accumulator accumulator_;
   std::string_view pending_;
+  step kept_ = step::need_read;  // what take_buffered_event() found and left for produce()
+  boost::system::error_code step_error_;
+  diagnostics step_diag_;
   boost::system::error_code failure_;
   diagnostics failure_diag_;
   bool busy_ = false;

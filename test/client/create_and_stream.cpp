@@ -81,6 +81,127 @@ BOOST_FIXTURE_TEST_CASE(count_tokens_returns_input_tokens, client_fixture) {
   BOOST_TEST(requests[0].body.find("max_tokens") == std::string::npos);
 }
 
+namespace {
+
+// A stream's events, sent as one body in one write (reply::sse would write them
+// one by one), so that most events are already received when async_next is
+// called: they are handed out without any I/O.
+anthropic::testing::reply in_one_write(std::string transcript) {
+  return anthropic::testing::reply::json(std::move(transcript)).header("content-type", "text/event-stream");
+}
+
+std::string sse_transcript(std::string_view after_deltas) {
+  auto event = [](std::string_view type, std::string_view data) {
+    return "event: " + std::string(type) + "\ndata: " + std::string(data) + "\n\n";
+  };
+  std::string t =
+      event("message_start",
+            R"({"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"m",)"
+            R"("content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":5,"output_tokens":1}}})") +
+      event("content_block_start", R"({"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}})") +
+      event("content_block_delta",
+            R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello"}})") +
+      event("content_block_delta",
+            R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":" there"}})");
+  return t + std::string(after_deltas);
+}
+
+constexpr std::string_view sse_ending =
+    "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+    "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
+    "\"stop_sequence\":null},\"usage\":{\"output_tokens\":2}}\n\n"
+    "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_CASE(events_received_together_are_handed_out_in_order, client_fixture) {
+  server.enqueue(in_one_write(sse_transcript(sse_ending)));
+  auto opts = options();
+  int usage_reports = 0;
+  opts.hooks.on_usage = [&](const anthropic::request_info&, const anthropic::usage& u) {
+    ++usage_reports;
+    BOOST_TEST(u.output_tokens == 2u);
+  };
+  anthropic::client client(io.get_executor(), opts);
+  run([&]() -> asio::awaitable<void> {
+    auto stream = co_await client.async_stream(sample_request());
+    std::vector<std::string> types;
+    std::string text;
+    while (auto ev = co_await stream.async_next()) {
+      types.emplace_back(ev->type_name());
+      if (auto delta = ev->text_delta()) text += *delta;
+    }
+    const std::vector<std::string> expected{"message_start",       "content_block_start", "content_block_delta",
+                                            "content_block_delta", "content_block_stop",  "message_delta",
+                                            "message_stop"};
+    BOOST_TEST(types == expected, boost::test_tools::per_element());
+    BOOST_TEST(text == "Hello there");
+    BOOST_TEST(stream.message().text() == "Hello there");
+    BOOST_TEST(stream.message().stop_reason.value_or("") == "end_turn");
+  }());
+  BOOST_TEST(usage_reports == 1);
+  // The stream ended cleanly, so its connection went back to the pool.
+  BOOST_TEST(client.idle_connections() == 1u);
+}
+
+BOOST_FIXTURE_TEST_CASE(bad_event_among_received_ones_fails_after_the_good_ones, client_fixture) {
+  server.enqueue(in_one_write(sse_transcript("event: content_block_delta\ndata: {\"type\":\n\n")));
+  anthropic::client client(io.get_executor(), options());
+  run([&]() -> asio::awaitable<void> {
+    auto stream = co_await client.async_stream(sample_request());
+    std::size_t good = 0;
+    anthropic::diagnostics diag;
+    for (;;) {
+      auto [ec, ev] = co_await stream.async_next(diag, asio::as_tuple(asio::use_awaitable));
+      if (!ec) {
+        BOOST_TEST_REQUIRE(ev != nullptr);
+        ++good;
+        continue;
+      }
+      BOOST_TEST((ec == anthropic::client_errc::invalid_json), ec.message());
+      BOOST_TEST(diag.message.find("content_block_delta") != std::string::npos, diag.message);
+      break;
+    }
+    BOOST_TEST(good == 4u);
+    BOOST_TEST(stream.message().text() == "Hello there");  // what arrived stays readable
+    auto [again, none] = co_await stream.async_next(asio::as_tuple(asio::use_awaitable));
+    BOOST_TEST((again == anthropic::client_errc::invalid_json));
+    BOOST_TEST(none == nullptr);
+  }());
+  BOOST_TEST(client.idle_connections() == 0u);  // a failed stream's connection is closed
+}
+
+BOOST_FIXTURE_TEST_CASE(second_next_before_the_first_completes_is_refused, client_fixture) {
+  server.enqueue(in_one_write(sse_transcript(sse_ending)));
+  anthropic::client client(io.get_executor(), options());
+  anthropic::message_stream stream;
+  run([&]() -> asio::awaitable<void> {
+    stream = co_await client.async_stream(sample_request());
+    co_await stream.async_next();  // message_start: the rest is now received
+  }());
+  std::vector<boost::system::error_code> results;
+  auto record = [&](boost::system::error_code ec, const anthropic::stream_event*) { results.push_back(ec); };
+  stream.async_next(record);
+  stream.async_next(record);
+  BOOST_TEST(results.empty());  // never completed inline
+  BOOST_TEST(run_until([&] { return results.size() == 2; }));
+  BOOST_REQUIRE_EQUAL(results.size(), 2u);
+  // Whichever completes first (a refusal is posted at once, an event may need a
+  // read), one call got its event and the other was refused.
+  const auto refused = std::count(results.begin(), results.end(), anthropic::client_errc::operation_in_progress);
+  BOOST_TEST(refused == 1);
+  BOOST_TEST(std::count(results.begin(), results.end(), boost::system::error_code{}) == 1);
+  // The refused call changed nothing: the stream goes on with the next event.
+  bool done = false;
+  run([&]() -> asio::awaitable<void> {
+    std::size_t rest = 0;
+    while (co_await stream.async_next()) ++rest;
+    BOOST_TEST(rest == 5u);  // both deltas, content_block_stop, message_delta, message_stop
+    done = true;
+  }());
+  BOOST_TEST(done);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(connections)
