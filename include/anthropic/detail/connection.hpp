@@ -48,7 +48,7 @@ class connection {
   /// into it). It starts small, so that thousands of slow streams, each receiving a
   /// few hundred bytes per read, hold little memory, and doubles whenever a read
   /// fills it, so that a fast stream soon takes up to a whole TLS record per read.
-  static constexpr std::size_t min_body_chunk = 2 * 1024;
+  static constexpr std::size_t min_body_chunk = 512;
   static constexpr std::size_t max_body_chunk = 16 * 1024;
 
   connection(const boost::asio::any_io_executor& ex, boost::asio::ssl::context& tls_context, bool use_tls)
