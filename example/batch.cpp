@@ -6,8 +6,9 @@
 // 429 / 529 / 5xx replies by itself; the on_retry hook makes every retry visible.
 // Offline (no ANTHROPIC_API_KEY / ANTHROPIC_AUTH_TOKEN): mock_server in-process,
 // scripted to answer the first two requests with 429 and 529.
+#include "offline.hpp"
+
 #include <anthropic/client.hpp>
-#include <anthropic/testing/mock_server.hpp>
 #include <anthropic/types.hpp>
 
 #include <boost/asio/co_spawn.hpp>
@@ -16,7 +17,6 @@
 #include <cstddef>
 #include <exception>
 #include <iostream>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -53,18 +53,13 @@ int main() {
   boost::asio::io_context io;
   auto options = anthropic::client_options::from_env();
 
-  std::unique_ptr<anthropic::testing::mock_server> mock;
-  if (options.api_key.empty() && options.auth_token.empty()) {
-    mock = std::make_unique<anthropic::testing::mock_server>(io.get_executor());
-    options.base_url = mock->base_url();
-    options.tls.ca_pem = mock->ca_pem();
-    options.api_key = "mock";
+  auto mock = example::mock_unless_credentials(io, options);
+  if (mock) {
     // What a busy API does now and then; the client retries both.
     using anthropic::testing::reply;
     mock->enqueue(reply::error(429, "rate_limit_error", "Number of requests has exceeded your rate limit")
                       .header("retry-after-ms", "100"));
     mock->enqueue(reply::error(529, "overloaded_error", "Overloaded").header("retry-after-ms", "100"));
-    std::cerr << "ANTHROPIC_API_KEY is not set: using the in-process mock server\n";
   }
   options.retry.max_retries = 3;
   options.hooks.on_retry = [](const anthropic::request_info& request, const anthropic::retry_info& retry) {

@@ -9,11 +9,11 @@
 //     client_options::timeouts.idle fails with client_errc::idle_timeout.
 // Offline (no ANTHROPIC_API_KEY / ANTHROPIC_AUTH_TOKEN): mock_server in-process,
 // scripted to be slow where each part needs it.
+#include "offline.hpp"
+
 #include <anthropic/client.hpp>
-#include <anthropic/testing/mock_server.hpp>
 #include <anthropic/types.hpp>
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
@@ -23,9 +23,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <chrono>
-#include <exception>
 #include <iostream>
-#include <memory>
 #include <string>
 
 using namespace std::chrono_literals;
@@ -85,39 +83,22 @@ int main() {
   auto options = anthropic::client_options::from_env();
   std::chrono::milliseconds patience = 30s;
 
-  std::unique_ptr<anthropic::testing::mock_server> mock;
-  if (options.api_key.empty() && options.auth_token.empty()) {
-    mock = std::make_unique<anthropic::testing::mock_server>(io.get_executor());
-    options.base_url = mock->base_url();
-    options.tls.ca_pem = mock->ca_pem();
-    options.api_key = "mock";
+  auto mock = example::mock_unless_credentials(io, options);
+  if (mock) {
     using anthropic::testing::reply;
     mock->enqueue(reply::default_reply().delay_head(5s));                // 1: slower than our patience
     mock->enqueue(reply::default_reply().delay_head(2s));                // 2: the first model is slow
     mock->enqueue(reply::default_reply());                               //    the second is not
     mock->enqueue(reply::stream().stall_after_events(4, 5s));            // 3: goes silent mid-stream
     patience = 300ms;
-    std::cerr << "ANTHROPIC_API_KEY is not set: using the in-process mock server\n";
   }
   options.timeouts.idle = 500ms;  // longest silence accepted inside a response
 
   anthropic::client client(io.get_executor(), options);
-  int status = 0;
   auto all = [&]() -> boost::asio::awaitable<void> {
     co_await request_with_deadline(client, patience);
     co_await race_two_models(client);
     co_await stream_with_idle_timeout(client);
   };
-  boost::asio::co_spawn(io, all(), [&](std::exception_ptr error) {
-    if (mock) mock->stop();
-    if (!error) return;
-    try {
-      std::rethrow_exception(error);
-    } catch (const std::exception& e) {
-      std::cerr << "error: " << e.what() << "\n";
-      status = 1;
-    }
-  });
-  io.run();
-  return status;
+  return example::run_to_end(io, all(), mock.get());
 }

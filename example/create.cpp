@@ -4,16 +4,14 @@
 // text and token usage. With ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN, and
 // optionally ANTHROPIC_BASE_URL) set, it talks to the real API; without, it
 // starts anthropic::testing::mock_server in-process and says so.
+#include "offline.hpp"
+
 #include <anthropic/client.hpp>
-#include <anthropic/testing/mock_server.hpp>
 #include <anthropic/types.hpp>
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
-#include <exception>
 #include <iostream>
-#include <memory>
 
 boost::asio::awaitable<void> tell_story(anthropic::client& client) {
   anthropic::message_request req{
@@ -33,29 +31,8 @@ boost::asio::awaitable<void> tell_story(anthropic::client& client) {
 int main() {
   boost::asio::io_context io;
   auto options = anthropic::client_options::from_env();
-
   // No credentials: answer from a mock server on this io_context instead.
-  std::unique_ptr<anthropic::testing::mock_server> mock;
-  if (options.api_key.empty() && options.auth_token.empty()) {
-    mock = std::make_unique<anthropic::testing::mock_server>(io.get_executor());
-    options.base_url = mock->base_url();
-    options.tls.ca_pem = mock->ca_pem();  // trust the mock's self-made CA
-    options.api_key = "mock";
-    std::cerr << "ANTHROPIC_API_KEY is not set: using the in-process mock server\n";
-  }
-
+  auto mock = example::mock_unless_credentials(io, options);
   anthropic::client client(io.get_executor(), options);
-  int status = 0;
-  boost::asio::co_spawn(io, tell_story(client), [&](std::exception_ptr error) {
-    if (mock) mock->stop();  // lets io.run() return
-    if (!error) return;
-    try {
-      std::rethrow_exception(error);
-    } catch (const std::exception& e) {
-      std::cerr << "error: " << e.what() << "\n";
-      status = 1;
-    }
-  });
-  io.run();
-  return status;
+  return example::run_to_end(io, tell_story(client), mock.get());
 }

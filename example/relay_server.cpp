@@ -251,10 +251,7 @@ int main(int argc, char** argv) {
     anthropic::testing::mock_server_options mock_options;
     mock_options.event_delay = 10ms;  // long enough for streams to overlap and for hang-ups mid-reply
     mock = std::make_unique<anthropic::testing::mock_server>(io.get_executor(), mock_options);
-    options.base_url = mock->base_url();
-    options.tls.ca_pem = mock->ca_pem();
-    options.api_key = "mock";
-    options.auth_token.clear();
+    mock->configure_client(options);
     std::cerr << "upstream: the in-process mock server\n";
   }
   // Every concurrent conversation holds one upstream connection while it streams.

@@ -5,17 +5,15 @@
 // Text deltas are printed as they arrive; the stream also accumulates the
 // complete message (stream.message()), exactly what async_create would return.
 // Offline (no ANTHROPIC_API_KEY / ANTHROPIC_AUTH_TOKEN): mock_server in-process.
+#include "offline.hpp"
+
 #include <anthropic/client.hpp>
-#include <anthropic/testing/mock_server.hpp>
 #include <anthropic/types.hpp>
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include <chrono>
-#include <exception>
 #include <iostream>
-#include <memory>
 
 boost::asio::awaitable<void> stream_story(anthropic::client& client) {
   anthropic::message_request req{
@@ -38,30 +36,9 @@ boost::asio::awaitable<void> stream_story(anthropic::client& client) {
 int main() {
   boost::asio::io_context io;
   auto options = anthropic::client_options::from_env();
-
-  std::unique_ptr<anthropic::testing::mock_server> mock;
-  if (options.api_key.empty() && options.auth_token.empty()) {
-    anthropic::testing::mock_server_options mock_options;
-    mock_options.event_delay = std::chrono::milliseconds(30);  // so that the text visibly streams
-    mock = std::make_unique<anthropic::testing::mock_server>(io.get_executor(), mock_options);
-    options.base_url = mock->base_url();
-    options.tls.ca_pem = mock->ca_pem();
-    options.api_key = "mock";
-    std::cerr << "ANTHROPIC_API_KEY is not set: using the in-process mock server\n";
-  }
-
+  anthropic::testing::mock_server_options mock_options;
+  mock_options.event_delay = std::chrono::milliseconds(30);  // so that the text visibly streams
+  auto mock = example::mock_unless_credentials(io, options, mock_options);
   anthropic::client client(io.get_executor(), options);
-  int status = 0;
-  boost::asio::co_spawn(io, stream_story(client), [&](std::exception_ptr error) {
-    if (mock) mock->stop();
-    if (!error) return;
-    try {
-      std::rethrow_exception(error);
-    } catch (const std::exception& e) {
-      std::cerr << "\nerror: " << e.what() << "\n";
-      status = 1;
-    }
-  });
-  io.run();
-  return status;
+  return example::run_to_end(io, stream_story(client), mock.get());
 }

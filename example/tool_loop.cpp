@@ -6,18 +6,16 @@
 // and asks again -- until the model ends its turn with an answer.
 // Offline (no ANTHROPIC_API_KEY / ANTHROPIC_AUTH_TOKEN): mock_server in-process,
 // whose default replies call a tool until they see its result.
+#include "offline.hpp"
+
 #include <anthropic/client.hpp>
-#include <anthropic/testing/mock_server.hpp>
 #include <anthropic/types.hpp>
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include <exception>
 #include <iostream>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -65,28 +63,7 @@ boost::asio::awaitable<void> converse(anthropic::client& client) {
 int main() {
   boost::asio::io_context io;
   auto options = anthropic::client_options::from_env();
-
-  std::unique_ptr<anthropic::testing::mock_server> mock;
-  if (options.api_key.empty() && options.auth_token.empty()) {
-    mock = std::make_unique<anthropic::testing::mock_server>(io.get_executor());
-    options.base_url = mock->base_url();
-    options.tls.ca_pem = mock->ca_pem();
-    options.api_key = "mock";
-    std::cerr << "ANTHROPIC_API_KEY is not set: using the in-process mock server\n";
-  }
-
+  auto mock = example::mock_unless_credentials(io, options);
   anthropic::client client(io.get_executor(), options);
-  int status = 0;
-  boost::asio::co_spawn(io, converse(client), [&](std::exception_ptr error) {
-    if (mock) mock->stop();
-    if (!error) return;
-    try {
-      std::rethrow_exception(error);
-    } catch (const std::exception& e) {
-      std::cerr << "error: " << e.what() << "\n";
-      status = 1;
-    }
-  });
-  io.run();
-  return status;
+  return example::run_to_end(io, converse(client), mock.get());
 }

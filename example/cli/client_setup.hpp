@@ -37,9 +37,7 @@ inline client_setup make_client_setup(const cli_arguments& args, boost::asio::an
     anthropic::testing::mock_server_options mock_opts;
     mock_opts.event_delay = mock_event_delay;
     setup.mock = std::make_unique<anthropic::testing::mock_server>(ex, std::move(mock_opts));
-    opts.base_url = setup.mock->base_url();
-    opts.tls.ca_pem = setup.mock->ca_pem();
-    opts.api_key = "mock-key";
+    setup.mock->configure_client(opts);
   } else {
     opts = anthropic::client_options::from_env();
   }

@@ -35,9 +35,7 @@ struct client_fixture {
   /// Options for a client of this server: its CA trusted, quick retries.
   client_options options() const {
     client_options opts;
-    opts.base_url = server.base_url();
-    opts.api_key = test_api_key;
-    opts.tls.ca_pem = server.ca_pem();
+    server.configure_client(opts);  // the server checks test_api_key: the client sends it
     opts.retry.initial_delay = std::chrono::milliseconds(5);
     opts.retry.max_delay = std::chrono::milliseconds(20);
     return opts;

@@ -15,6 +15,7 @@
 // hold tens of thousands of open streams.
 #pragma once
 
+#include <anthropic/options.hpp>
 #include <anthropic/testing/detail/default_replies.hpp>
 #include <anthropic/testing/detail/reply_script.hpp>
 #include <anthropic/testing/detail/test_certificate.hpp>
@@ -297,6 +298,7 @@ class mock_server_state : public std::enable_shared_from_this<mock_server_state>
   unsigned short port() const noexcept { return port_; }
   bool uses_tls() const noexcept { return tls_.has_value(); }
   const std::string& ca_pem() const noexcept { return ca_pem_; }
+  const std::string& api_key() const noexcept { return options_.api_key; }
   std::size_t connections_accepted() const noexcept { return connections_.load(); }
 
   void enqueue(reply r, std::size_t times) {
@@ -777,6 +779,16 @@ class mock_server {
   /// The PEM of the CA that signed the server certificate: what a client must
   /// trust. Empty without TLS.
   const std::string& ca_pem() const noexcept { return state_->ca_pem(); }
+
+  /// Points a client's options at this server: its base URL, its CA trusted (with
+  /// TLS), and its API key (a placeholder when it checks none) instead of any
+  /// credentials from the environment. The other options are left as they are.
+  void configure_client(client_options& opts) const {
+    opts.base_url = base_url();
+    opts.tls.ca_pem = ca_pem();
+    opts.api_key = state_->api_key().empty() ? "mock-key" : state_->api_key();
+    opts.auth_token.clear();
+  }
 
   /// The next request (on any endpoint, in arrival order) gets `r`; requests
   /// find the default behaviour once the queue is empty.
