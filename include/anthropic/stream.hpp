@@ -70,16 +70,14 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
   void start_next(boost::asio::any_completion_handler<next_signature> handler, diagnostics* diag) {
     if (busy_) {
       // Refused when started, not later: the running call's event must stay intact.
-      if (diag) diag->clear();
-      post_completion(std::move(handler), make_error_code(client_errc::operation_in_progress), nullptr, false);
+      post_completion(std::move(handler), diag, make_error_code(client_errc::operation_in_progress), nullptr, false);
       return;
     }
     busy_ = true;
     if (take_buffered_event()) {
       // The event was already received: no I/O, so no coroutine and no
       // cancellation hookup (nothing is left to cancel), just one post.
-      if (diag) diag->clear();
-      post_completion(std::move(handler), {}, &event_, true);
+      post_completion(std::move(handler), diag, {}, &event_, true);
       return;
     }
     auto control = std::make_shared<op_control>();
@@ -104,10 +102,11 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
  private:
   using next_result = std::pair<boost::system::error_code, const stream_event*>;
 
-  // Completes a call that needed no I/O; `ends_call` is false for a refused call,
-  // which must leave the running one marked busy.
-  void post_completion(boost::asio::any_completion_handler<next_signature> handler, boost::system::error_code ec,
-                       const stream_event* event, bool ends_call) {
+  // Completes a call that needed no I/O (its diagnostics are empty); `ends_call`
+  // is false for a refused call, which must leave the running one marked busy.
+  void post_completion(boost::asio::any_completion_handler<next_signature> handler, diagnostics* diag,
+                       boost::system::error_code ec, const stream_event* event, bool ends_call) {
+    if (diag) diag->clear();
     boost::asio::post(core_->executor(),
                       [self = shared_from_this(), handler = std::move(handler), ec, event, ends_call]() mutable {
                         if (ends_call) self->busy_ = false;
@@ -147,10 +146,9 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
       return keep_failure(ec, "cannot decode the stream event '" + std::string(ev->type) + "'");
     if ((ec = accumulator_.apply(event_))) {
       if (ec.category() == api_category()) {
-        step_diag_ = accumulator_.error_details();
-        if (step_diag_.request_id.empty()) step_diag_.request_id = request_id_;
-        step_error_ = ec;
-        return step::failed;
+        diagnostics d = accumulator_.error_details();
+        if (d.request_id.empty()) d.request_id = request_id_;
+        return keep_failure(ec, std::move(d));
       }
       return keep_failure(ec, "stream event '" + std::string(event_.type_name()) + "' does not fit the message");
     }
@@ -158,10 +156,12 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
   }
 
   step keep_failure(boost::system::error_code ec, std::string message) {
+    return keep_failure(ec, client_diagnostics(std::move(message)));
+  }
+
+  step keep_failure(boost::system::error_code ec, diagnostics d) {
     step_error_ = ec;
-    step_diag_ = {};
-    step_diag_.request_id = request_id_;
-    step_diag_.message = std::move(message);
+    step_diag_ = std::move(d);
     return step::failed;
   }
 
@@ -236,10 +236,15 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
   }
 
   next_result fail(boost::system::error_code ec, std::string message) {
+    return fail(ec, client_diagnostics(std::move(message)));
+  }
+
+  // A failure the client found itself: its explanation and the response's request id.
+  diagnostics client_diagnostics(std::string message) const {
     diagnostics d;
     d.request_id = request_id_;
     d.message = std::move(message);
-    return fail(ec, std::move(d));
+    return d;
   }
 
   next_result fail(boost::system::error_code ec, diagnostics d) {
