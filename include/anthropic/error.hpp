@@ -44,6 +44,11 @@ enum class client_errc : int {
   invalid_base_url,            ///< the base URL cannot be parsed or has an unknown scheme
   missing_credentials,         ///< neither an API key nor an auth token is configured
   operation_in_progress,       ///< an operation that allows one at a time was started twice
+  stream_timeout,              ///< the optional whole-stream limit (timeouts.stream) expired
+  message_too_large,           ///< a stream's accumulated message exceeded max_message_size
+  invalid_response,            ///< the response is not valid HTTP/1.1 (status line, header, framing)
+  response_truncated,          ///< a non-streamed response body ended before it was complete
+  unexpected_redirect,         ///< the server answered with a 3xx redirect, which is never followed
 };
 
 /// Errors reported by the API, named after the `error.type` values of the spec.
@@ -95,6 +100,11 @@ class client_category_impl final : public boost::system::error_category {
       case client_errc::invalid_base_url: return "the base URL is not a valid http:// or https:// URL";
       case client_errc::missing_credentials: return "no API key or auth token is configured";
       case client_errc::operation_in_progress: return "another operation of this kind is already in progress";
+      case client_errc::stream_timeout: return "the stream did not end within the whole-stream timeout";
+      case client_errc::message_too_large: return "the streamed message exceeded the maximum message size";
+      case client_errc::invalid_response: return "the server sent a response that is not valid HTTP/1.1";
+      case client_errc::response_truncated: return "the response body ended before it was complete";
+      case client_errc::unexpected_redirect: return "the server redirected the request (redirects are not followed)";
     }
     return "unknown anthropic.client error";
   }
@@ -120,9 +130,9 @@ class api_category_impl final : public boost::system::error_category {
       case api_errc::api_error: return "api_error";
       case api_errc::timeout_error: return "timeout_error";
       case api_errc::overloaded_error: return "overloaded_error";
-      case api_errc::unknown_error: return "unknown API error";
+      case api_errc::unknown_error: return "unknown_error";
     }
-    return "unknown API error";
+    return "unknown_error";
   }
 };
 

@@ -97,6 +97,10 @@ struct client_options {
   std::chrono::milliseconds idle_connection_expiry{std::chrono::seconds(30)};
   std::size_t max_event_size = 16 * 1024 * 1024;      ///< one stream event, bytes (client_errc::event_too_large)
   std::size_t max_response_size = 64 * 1024 * 1024;   ///< a non-streamed body, bytes (client_errc::response_too_large)
+  /// A stream's accumulated message, bytes of text, thinking, tool input and other
+  /// content (client_errc::message_too_large); 0 = the same as max_response_size.
+  /// The events handed out before the limit struck stay valid.
+  std::size_t max_message_size = 0;
   client_hooks hooks;
 
   /// Defaults, with `ANTHROPIC_API_KEY`, `ANTHROPIC_AUTH_TOKEN` and
