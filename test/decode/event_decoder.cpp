@@ -5,6 +5,7 @@
 #include "decode/stream_helpers.hpp"
 #include "support/allocation_counter.hpp"
 
+#include <boost/json/object.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <functional>
@@ -205,6 +206,23 @@ BOOST_AUTO_TEST_CASE(message_delta) {
   BOOST_TEST(ev.usage() == nullptr);
 }
 
+BOOST_AUTO_TEST_CASE(message_delta_json_holds_what_the_accessors_do_not) {
+  event_decoder decoder;
+  stream_event ev;
+  BOOST_REQUIRE(!decoder.decode(
+      R"({"type":"message_delta","delta":{"stop_reason":"end_turn","container":{"id":"c_1"}},)"
+      R"("context_management":{"applied_edits":[]},"usage":{"output_tokens":5,"new_counter":3}})",
+      ev));
+  const boost::json::object* json = ev.message_delta_json();
+  BOOST_REQUIRE(json);
+  BOOST_TEST(json->at("delta").at("container").at("id") == "c_1");
+  BOOST_TEST(json->contains("context_management"));
+  BOOST_TEST(json->at("usage").at("new_counter") == 3);
+  // Only message_delta exposes it, even though other rare events are parsed too.
+  BOOST_REQUIRE(!decoder.decode(R"({"type":"error","error":{"type":"api_error","message":"m"}})", ev));
+  BOOST_TEST(ev.message_delta_json() == nullptr);
+}
+
 BOOST_AUTO_TEST_CASE(error_event) {
   event_decoder decoder;
   stream_event ev;
@@ -252,6 +270,40 @@ BOOST_AUTO_TEST_CASE(unknown_event_and_delta_types_pass_through) {
   BOOST_REQUIRE(!decoder.decode(R"({"type": "ping"})", ev));
   BOOST_TEST((ev.type() == event_type::ping));
   BOOST_REQUIRE(!decoder.decode(R"({"type":"message_stop"})", ev));
+  BOOST_TEST((ev.type() == event_type::message_stop));
+}
+
+// The SSE name decides for the events a client skips: a ping or an unknown
+// event never fails, whatever its data holds.
+BOOST_AUTO_TEST_CASE(named_ping_and_unknown_events_decode_with_any_data) {
+  event_decoder decoder;
+  stream_event ev;
+  for (std::string_view data : {"", " ", "not json", "{", "[]", "42", "{}", R"({"type":7})", R"({"type":"ping"} x)",
+                                R"({"type":"content_block_delta","index":0})"}) {
+    BOOST_TEST_CONTEXT("data: " << data) {
+      BOOST_TEST(!decoder.decode("ping", data, ev));
+      BOOST_TEST((ev.type() == event_type::ping));
+      BOOST_TEST(ev.type_name() == "ping");
+      BOOST_TEST(ev.raw_json() == data);
+
+      BOOST_TEST(!decoder.decode("future_event", data, ev));
+      BOOST_TEST((ev.type() == event_type::unknown));
+      BOOST_TEST(ev.type_name() == "future_event");
+      BOOST_TEST(ev.raw_json() == data);
+
+      // Without a name (or with a name the client needs) only the data counts.
+      BOOST_TEST(decoder.decode("message", data, ev));
+      BOOST_TEST(decoder.decode("content_block_delta", data, ev));
+      BOOST_TEST(decoder.decode("message_stop", data, ev));
+    }
+  }
+  // Data that decodes is taken as it is, whatever the name.
+  BOOST_REQUIRE(!decoder.decode("ping", R"({"type":"ping"})", ev));
+  BOOST_TEST((ev.type() == event_type::ping));
+  BOOST_REQUIRE(!decoder.decode("future_event", anthropic::test::text_delta_event(2, "hi"), ev));
+  BOOST_TEST((ev.type() == event_type::content_block_delta));
+  BOOST_TEST(*ev.text_delta() == "hi");
+  BOOST_REQUIRE(!decoder.decode("message", R"({"type":"message_stop"})", ev));
   BOOST_TEST((ev.type() == event_type::message_stop));
 }
 

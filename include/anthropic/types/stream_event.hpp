@@ -14,6 +14,7 @@
 #include <anthropic/types/content.hpp>
 #include <anthropic/types/message.hpp>
 
+#include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 #include <boost/system/error_code.hpp>
@@ -124,6 +125,15 @@ class stream_event {
   /// message_delta: its `usage`; nullptr when the event carries none (and for other events).
   const message_delta_usage* usage() const noexcept { return has_usage_ ? &usage_ : nullptr; }
 
+  /// message_delta: the whole event as parsed, including what the typed
+  /// accessors above do not cover (members of `delta` such as `container`,
+  /// top-level members such as `context_management`, usage members newer than
+  /// this library); nullptr for other events. Its `delta` is an object and its
+  /// `usage`, when present, an object or null. Owned by the event.
+  const boost::json::object* message_delta_json() const noexcept {
+    return type_ == event_type::message_delta ? dom_.if_object() : nullptr;
+  }
+
   /// error event: `error.type` (e.g. "overloaded_error"); empty for other events.
   std::string_view error_type() const noexcept { return error_type_; }
 
@@ -224,6 +234,31 @@ class event_decoder {
     }
     if (ec) out.clear_views();
     return ec;
+  }
+
+  /// Like decode(data, out), but knowing the SSE `event:` name, which decides
+  /// for the events a client never needs the data of: when `event_name` is
+  /// "ping" or a name this library does not know and `data` does not decode
+  /// (empty, not JSON, not an event object), `out` becomes a ping or an
+  /// unknown event named `event_name` (type_name()) with raw_json() == `data`,
+  /// and the call succeeds. A stream must not die on an event it would skip
+  /// anyway (the official SDKs dispatch on the name and skip these unread).
+  ///
+  /// Data that decodes is taken as it is, its "type" included. The default
+  /// name "message" (no `event:` field) decides nothing: without a name only
+  /// the data says what the event is, and dropping a garbled content event
+  /// would silently corrupt the message. Views stay valid as for
+  /// decode(data, out), and while `event_name` stays alive.
+  boost::system::error_code decode(std::string_view event_name, std::string_view data, stream_event& out) {
+    const boost::system::error_code ec = decode(data, out);
+    if (!ec) return ec;
+    const event_type named = classify_event(event_name);
+    const bool skipped = named == event_type::ping || (named == event_type::unknown && event_name != "message");
+    if (!skipped) return ec;
+    out.type_ = named;
+    out.type_name_ = event_name;
+    out.raw_ = data;
+    return {};
   }
 
  private:
