@@ -4,9 +4,16 @@
 // concatenated and parsed when its block stops, message_delta overwriting the
 // stop reason, stop sequence and the usage counters it carries.
 //
-// Unlike the SDK, which silently skips what does not fit, every out-of-order or
-// mismatched event is reported with its own error code, and the message built so
-// far stays readable after any error.
+// Forward compatibility: the accumulated message must equal what a
+// non-streamed request returns for the same reply, also for what this library
+// does not model. So deltas into a block of unknown type (the MCP connector's
+// mcp_tool_use, anything newer) go into that block's raw JSON under the member
+// the API uses for the same data in the blocks it documents, and message_delta
+// members the typed accessors do not cover reach the message's and the
+// usage's `extra`. Unlike the SDK, which silently skips what does not fit, a
+// delta that contradicts a block the library does model, and every
+// out-of-order event, is reported with its own error code; the message built
+// so far stays readable after any error.
 #pragma once
 
 #include <anthropic/detail/event_scanner.hpp>
@@ -15,11 +22,17 @@
 #include <anthropic/types/message.hpp>
 #include <anthropic/types/stream_event.hpp>
 
+#include <boost/json/kind.hpp>
+#include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+#include <boost/json/value_from.hpp>
 #include <boost/system/error_code.hpp>
 
 #include <cstddef>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -33,27 +46,51 @@ class message_accumulator {
 
   /// Folds one event into the message.
   ///
+  /// Deltas into a block of a type this library does not model
+  /// (`unknown_block`) are accumulated in its JSON: text_delta appended to
+  /// `text`, thinking_delta to `thinking`, citations_delta to the `citations`
+  /// array, signature_delta replacing `signature` (each member created when
+  /// absent or null), input_json_delta fragments concatenated and, at
+  /// content_block_stop, parsed into `input` (any JSON value; without
+  /// fragments `input` stays as content_block_start sent it). A delta whose
+  /// member holds another kind of JSON (a `text` that is a number) has no
+  /// place to go and is skipped.
+  ///
+  /// message_delta: `delta.stop_reason` and `delta.stop_sequence` replace the
+  /// message's (null clears them); every other member of `delta`, and every
+  /// top-level member but `delta`, is set in the message's `extra` (`container`,
+  /// `context_management`, ...), replacing an earlier value; members named like
+  /// a typed member of `message` (`id`, `content`, `usage`...) are ignored there.
+  /// Each `usage` member replaces the accumulated one (counts are cumulative),
+  /// except that null only fills a member the usage does not have yet; members
+  /// `usage` does not type land in its `extra`.
+  ///
   /// Returns success, or:
   /// - client_errc::unexpected_event: any event but ping, unknown or error
   ///   before message_start or after message_stop; a content_block_delta or
   ///   content_block_stop for the block that would come next (it has not
   ///   started) or for a block already stopped; a content_block_start for a
-  ///   block that already started; a delta whose type does not fit the block
-  ///   (text_delta and citations_delta need a text block, thinking_delta and
-  ///   signature_delta a thinking block, input_json_delta a tool_use or
-  ///   server_tool_use block);
+  ///   block that already started; a delta whose type does not fit a block
+  ///   this library models (text_delta and citations_delta need a text block,
+  ///   thinking_delta and signature_delta a thinking block, input_json_delta a
+  ///   tool_use or server_tool_use block): the server contradicts itself;
   /// - client_errc::block_index_out_of_range: an event naming a block beyond the
   ///   next one (a content_block_start that would leave a gap, a delta or stop
   ///   for such a block);
   /// - client_errc::duplicate_message_start: a second message_start;
   /// - client_errc::invalid_tool_input: at content_block_stop, the concatenated
-  ///   tool input is not valid JSON or not an object (the block keeps the input
-  ///   of its content_block_start);
+  ///   input is not valid JSON, or, for tool_use and server_tool_use, not an
+  ///   object (the block keeps the input of its content_block_start);
+  /// - client_errc::invalid_message: a message_delta whose usage, merged into
+  ///   the message's, no longer has the shape of a usage (a string
+  ///   `service_tier`, say), as a non-streamed body of that shape would fail;
   /// - for an `error` event: api_errc_from(0, error.type), with error_details()
   ///   holding the error's type, message and the payload's request_id, if any.
   ///
-  /// ping and events of unknown type are ignored, as are deltas of unknown
-  /// type inside an open block. On any error the message is left as it was.
+  /// ping and events of unknown type are ignored (decoded with their SSE name,
+  /// they reach here whatever their data holds: event_decoder::decode), as
+  /// are deltas of unknown type inside an open block. On any error the message
+  /// is left as it was.
   boost::system::error_code apply(const stream_event& ev) {
     switch (ev.type()) {
       case event_type::ping:
@@ -69,7 +106,7 @@ class message_accumulator {
       case event_type::content_block_start: return start_block(ev);
       case event_type::content_block_delta: return apply_delta(ev);
       case event_type::content_block_stop: return stop_block(ev);
-      case event_type::message_delta: apply_message_delta(ev); return {};
+      case event_type::message_delta: return apply_message_delta(ev);
       case event_type::message_stop: complete_ = true; return {};
       default: return {};
     }
@@ -118,6 +155,11 @@ class message_accumulator {
     return api_errc_from(0, ev.error_type());
   }
 
+  boost::system::error_code append(std::string& to, std::string_view piece) {
+    to += piece;
+    return {};
+  }
+
   boost::system::error_code start_message(const stream_event& ev) {
     if (started_) return client_errc::duplicate_message_start;
     message_ = *ev.started_message();
@@ -143,33 +185,29 @@ class message_accumulator {
     return {};
   }
 
-  static bool tracks_tool_input(const content_block& block) noexcept {
-    return block.is<tool_use_block>() || block.is<server_tool_use_block>();
+  // Blocks whose input may stream as input_json_delta: the tool blocks, and
+  // any block this library does not model (mcp_tool_use is one).
+  static bool takes_tool_input(const content_block& block) noexcept {
+    return block.is<tool_use_block>() || block.is<server_tool_use_block>() || block.is<unknown_block>();
   }
 
   boost::system::error_code apply_delta(const stream_event& ev) {
     const std::size_t index = ev.index();
     if (auto ec = check_open_block(index)) return ec;
     content_block& block = message_.content[index];
+    if (auto* unknown = block.get_if<unknown_block>()) return apply_generic_delta(ev, unknown->json, blocks_[index]);
     switch (ev.delta()) {
       case delta_type::text:
-        if (auto* text = block.get_if<text_block>()) {
-          text->text += *ev.text_delta();
-          return {};
-        }
+        if (auto* text = block.get_if<text_block>()) return append(text->text, *ev.text_delta());
         break;
       case delta_type::citations:
         if (auto* text = block.get_if<text_block>()) {
-          if (!text->citations) text->citations.emplace();
-          text->citations->push_back(*ev.citation());
+          text->add_citation(*ev.citation());
           return {};
         }
         break;
       case delta_type::thinking:
-        if (auto* thinking = block.get_if<thinking_block>()) {
-          thinking->thinking += *ev.thinking_delta();
-          return {};
-        }
+        if (auto* thinking = block.get_if<thinking_block>()) return append(thinking->thinking, *ev.thinking_delta());
         break;
       case delta_type::signature:
         if (auto* thinking = block.get_if<thinking_block>()) {
@@ -178,10 +216,7 @@ class message_accumulator {
         }
         break;
       case delta_type::input_json:
-        if (tracks_tool_input(block)) {
-          blocks_[index].tool_input += *ev.partial_json();
-          return {};
-        }
+        if (takes_tool_input(block)) return append(blocks_[index].tool_input, *ev.partial_json());
         break;
       case delta_type::unknown:
       case delta_type::none: return {};
@@ -189,12 +224,51 @@ class message_accumulator {
     return client_errc::unexpected_event;
   }
 
+  // A delta into a block this library does not model: nothing it could carry
+  // contradicts such a block, so it goes where the documented blocks keep the
+  // same data (see apply()).
+  boost::system::error_code apply_generic_delta(const stream_event& ev, boost::json::object& block,
+                                                block_state& state) {
+    switch (ev.delta()) {
+      case delta_type::text: return append_member(block, "text", *ev.text_delta());
+      case delta_type::thinking: return append_member(block, "thinking", *ev.thinking_delta());
+      case delta_type::signature:
+        block["signature"] = *ev.signature_delta();
+        return {};
+      case delta_type::citations: {
+        if (!can_hold(block, "citations", boost::json::kind::array)) return {};
+        boost::json::value& citations = block["citations"];
+        if (citations.is_null()) citations.emplace_array();
+        citations.get_array().push_back(boost::json::value_from(*ev.citation(), citations.storage()));
+        return {};
+      }
+      case delta_type::input_json: return append(state.tool_input, *ev.partial_json());
+      case delta_type::unknown:
+      case delta_type::none: return {};
+    }
+    return {};
+  }
+
+  // True when `key` is absent, null or of `kind`: a member a delta may create or extend.
+  static bool can_hold(const boost::json::object& block, std::string_view key, boost::json::kind kind) noexcept {
+    const boost::json::value* v = block.if_contains(key);
+    return !v || v->is_null() || v->kind() == kind;
+  }
+
+  boost::system::error_code append_member(boost::json::object& block, std::string_view key, std::string_view piece) {
+    if (!can_hold(block, key, boost::json::kind::string)) return {};
+    boost::json::value& member = block[key];
+    if (member.is_null()) member.emplace_string();
+    member.get_string().append(piece);
+    return {};
+  }
+
   boost::system::error_code stop_block(const stream_event& ev) {
     const std::size_t index = ev.index();
     if (auto ec = check_open_block(index)) return ec;
     block_state& state = blocks_[index];
     content_block& block = message_.content[index];
-    if (tracks_tool_input(block)) {
+    if (takes_tool_input(block)) {
       if (auto ec = finish_tool_input(state.tool_input, block)) return ec;
     }
     state.open = false;
@@ -205,36 +279,76 @@ class message_accumulator {
   // The SDK reparses the whole buffer after every fragment; parsing once at
   // the end gives the same final input at linear cost.
   static boost::system::error_code finish_tool_input(const std::string& json, content_block& block) {
-    boost::json::value& input = block.is<tool_use_block>() ? block.get_if<tool_use_block>()->input
-                                                           : block.get_if<server_tool_use_block>()->input;
+    auto* unknown = block.get_if<unknown_block>();
+    boost::json::value* input = nullptr;
+    if (auto* tool = block.get_if<tool_use_block>()) input = &tool->input;
+    else if (auto* server_tool = block.get_if<server_tool_use_block>()) input = &server_tool->input;
     if (json.empty()) {
       // No fragments (or only empty ones): the SDK keeps the start's input,
-      // which the API sends as {}; the input is an object in any case.
-      if (!input.is_object()) input.emplace_object();
+      // which the API sends as {}; a tool's input is an object in any case.
+      if (input && !input->is_object()) input->emplace_object();
       return {};
     }
     boost::system::error_code ec;
     boost::json::value parsed = boost::json::parse(json, ec, {}, detail::event_parse_options());
-    if (ec || !parsed.is_object()) return client_errc::invalid_tool_input;
-    input = std::move(parsed);
+    if (ec) return client_errc::invalid_tool_input;
+    if (unknown) {
+      // What `input` may hold in a block type this library does not know is
+      // not for it to judge.
+      unknown->json["input"] = std::move(parsed);
+      return {};
+    }
+    if (!parsed.is_object()) return client_errc::invalid_tool_input;
+    *input = std::move(parsed);
     return {};
   }
 
-  void apply_message_delta(const stream_event& ev) {
+  boost::system::error_code apply_message_delta(const stream_event& ev) {
+    const boost::json::object& event = *ev.message_delta_json();
+    // The usage first: it is the one part that can fail.
+    std::optional<anthropic::usage> merged;
+    if (const auto* u = event.if_contains("usage"); u && u->is_object()) {
+      merged.emplace(message_.usage);
+      if (auto ec = merge_usage(u->get_object(), *merged)) return ec;
+    }
+
+    if (merged) message_.usage = std::move(*merged);
     auto assign = [](std::optional<std::string>& field, std::optional<std::string_view> value) {
       if (value) field.emplace(*value);
       else field.reset();
     };
     assign(message_.stop_reason, ev.stop_reason());
     assign(message_.stop_sequence, ev.stop_sequence());
-    const message_delta_usage* delta = ev.usage();
-    if (!delta) return;
-    usage& u = message_.usage;
-    if (delta->output_tokens) u.output_tokens = *delta->output_tokens;
-    if (delta->input_tokens) u.input_tokens = *delta->input_tokens;
-    if (delta->cache_creation_input_tokens) u.cache_creation_input_tokens = delta->cache_creation_input_tokens;
-    if (delta->cache_read_input_tokens) u.cache_read_input_tokens = delta->cache_read_input_tokens;
-    if (delta->server_tool_use) u.server_tool_use = delta->server_tool_use;
+    // The API's delta carries top-level message members (`container`), and
+    // newer ones sit beside it in the event (`context_management`).
+    for (const auto& member : event.at("delta").as_object()) set_message_member(member.key(), member.value());
+    for (const auto& member : event)
+      if (member.key() != "delta") set_message_member(member.key(), member.value());
+    return {};
+  }
+
+  // Merges a message_delta's usage into `u`. Going through JSON and the one
+  // usage parser gives every member, typed or not (cache_creation,
+  // service_tier, counters newer than this library), the rules a non-streamed
+  // body gets. A null replaces nothing, as in the SDKs, but is kept where the
+  // usage had no such member, as a non-streamed body would carry it.
+  static boost::system::error_code merge_usage(const boost::json::object& delta, anthropic::usage& u) {
+    boost::json::value json = boost::json::value_from(u);
+    boost::json::object& members = json.as_object();
+    for (const auto& member : delta)
+      if (!member.value().is_null() || !members.contains(member.key())) members[member.key()] = member.value();
+    if (from_json(json, u)) return client_errc::invalid_message;
+    return {};
+  }
+
+  // Sets a member of the message that its typed fields do not hold. Names of
+  // typed members are left out: the typed field would shadow the copy when
+  // serializing, and the stop reason and sequence are applied typed already
+  // (the event's own `type` and `usage` land here too).
+  void set_message_member(std::string_view key, const boost::json::value& value) {
+    for (std::string_view typed : {"id", "type", "role", "content", "model", "stop_reason", "stop_sequence", "usage"})
+      if (key == typed) return;
+    message_.extra[key] = value;
   }
 
   anthropic::message message_;

@@ -1,12 +1,15 @@
 // message_accumulator: the docs' streams build the message they describe; tool
 // input split anywhere; every out-of-order case has its code and leaves the
-// partial message readable; accumulation allocates O(log n), not O(n).
+// partial message readable; blocks, deltas, members and events the library does
+// not model accumulate into what a non-streamed reply holds;
+// accumulation allocates O(log n), not O(n).
 #include <anthropic/message_accumulator.hpp>
 
 #include "decode/stream_helpers.hpp"
 #include "support/allocation_counter.hpp"
 
 #include <boost/json/parse.hpp>
+#include <boost/json/value_from.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <string>
@@ -27,6 +30,12 @@ class feeder {
   boost::system::error_code operator()(std::string_view data) {
     auto ec = decoder_.decode(data, event_);
     BOOST_REQUIRE_MESSAGE(!ec, "decode failed: " << ec.message() << " for " << data);
+    return acc.apply(event_);
+  }
+  // The same for an SSE event of that name (the stream's way of decoding).
+  boost::system::error_code named(std::string_view event_name, std::string_view data) {
+    auto ec = decoder_.decode(event_name, data, event_);
+    BOOST_REQUIRE_MESSAGE(!ec, "decode failed: " << ec.message() << " for " << event_name << ": " << data);
     return acc.apply(event_);
   }
   message_accumulator acc;
@@ -57,6 +66,16 @@ const std::string& text_of(const anthropic::message& m, std::size_t index) {
   const auto* text = m.content.at(index).get_if<anthropic::text_block>();
   BOOST_REQUIRE(text);
   return text->text;
+}
+
+// What a non-streamed create returns, as the stream's accumulated message
+// must equal it: the same typed message, and the same JSON.
+void check_equals_non_streamed(const anthropic::message& streamed, std::string_view body) {
+  anthropic::message expected;
+  BOOST_REQUIRE(!anthropic::parse_message(body, expected));
+  BOOST_TEST((streamed == expected));
+  BOOST_TEST(boost::json::value_from(streamed) == boost::json::parse(body),
+             "streamed:     " << anthropic::serialize(streamed) << "\nnon-streamed: " << body);
 }
 
 }  // namespace
@@ -371,6 +390,158 @@ BOOST_AUTO_TEST_CASE(accumulating_allocates_logarithmically) {
   // string for 16 times the events, plus the few of two block starts.
   BOOST_TEST(large <= small + 12);
   BOOST_TEST(large < 80u);
+}
+
+BOOST_AUTO_TEST_CASE(mcp_tool_use_input_streams_into_the_unknown_block) {
+  feeder feed;
+  BOOST_REQUIRE(!feed(message_start));
+  BOOST_REQUIRE(!feed(block_start(
+      0, R"({"type":"mcp_tool_use","id":"mcptoolu_1","name":"echo","server_name":"tools","input":{}})")));
+  BOOST_REQUIRE(!feed(anthropic::test::input_json_delta_event(0, "")));
+  BOOST_REQUIRE(!feed(anthropic::test::input_json_delta_event(0, R"({"text": "he)")));
+  BOOST_REQUIRE(!feed(anthropic::test::input_json_delta_event(0, R"(llo", "n": [1, )")));
+  BOOST_REQUIRE(!feed(anthropic::test::input_json_delta_event(0, R"({"deep": null}]})")));
+  BOOST_REQUIRE(!feed(block_stop(0)));
+  // A second one without fragments keeps the input of its start.
+  BOOST_REQUIRE(!feed(block_start(
+      1, R"({"type":"mcp_tool_use","id":"mcptoolu_2","name":"now","server_name":"tools","input":{}})")));
+  BOOST_REQUIRE(!feed(block_stop(1)));
+  BOOST_REQUIRE(!feed(R"({"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"output_tokens":9}})"));
+  BOOST_REQUIRE(!feed(R"({"type":"message_stop"})"));
+
+  const auto* block = feed.acc.message().content.at(0).get_if<anthropic::unknown_block>();
+  BOOST_REQUIRE(block);
+  BOOST_TEST(block->json.at("input") == boost::json::parse(R"({"text": "hello", "n": [1, {"deep": null}]})"));
+  check_equals_non_streamed(
+      feed.acc.message(),
+      R"({"id":"msg_1","type":"message","role":"assistant","model":"m","content":[)"
+      R"({"type":"mcp_tool_use","id":"mcptoolu_1","name":"echo","server_name":"tools","input":{"text":"hello","n":[1,{"deep":null}]}},)"
+      R"({"type":"mcp_tool_use","id":"mcptoolu_2","name":"now","server_name":"tools","input":{}}],)"
+      R"("stop_reason":"tool_use","stop_sequence":null,"usage":{"input_tokens":10,"output_tokens":9}})");
+}
+
+BOOST_AUTO_TEST_CASE(unknown_block_input_must_be_json) {
+  feeder feed;
+  BOOST_REQUIRE(!feed(message_start));
+  BOOST_REQUIRE(!feed(block_start(0, R"({"type":"future_tool_use","input":{}})")));
+  BOOST_REQUIRE(!feed(anthropic::test::input_json_delta_event(0, R"({"a":)")));
+  const anthropic::message before = feed.acc.message();
+  BOOST_TEST((feed(block_stop(0)) == client_errc::invalid_tool_input));
+  BOOST_TEST((feed.acc.message() == before));
+
+  // Which JSON a block type unknown to the library takes is not for it to judge.
+  feeder other;
+  BOOST_REQUIRE(!other(message_start));
+  BOOST_REQUIRE(!other(block_start(0, R"({"type":"future_tool_use"})")));
+  BOOST_REQUIRE(!other(anthropic::test::input_json_delta_event(0, "[1, 2]")));
+  BOOST_REQUIRE(!other(block_stop(0)));
+  BOOST_TEST(other.acc.message().content[0].get_if<anthropic::unknown_block>()->json.at("input") ==
+             boost::json::parse("[1, 2]"));
+}
+
+BOOST_AUTO_TEST_CASE(deltas_into_an_unknown_block_land_in_its_json) {
+  const std::string citation =
+      R"({"type":"content_block_delta","index":0,"delta":{"type":"citations_delta","citation":{"type":"char_location",)"
+      R"("cited_text":"grass","document_index":0,"document_title":null,"start_char_index":0,"end_char_index":5}}})";
+  feeder feed;
+  BOOST_REQUIRE(!feed(message_start));
+  // A future block with a text member already started, one without thinking.
+  BOOST_REQUIRE(!feed(block_start(0, R"({"type":"future_text","text":"A","citations":null,"x":1})")));
+  BOOST_REQUIRE(!feed(anthropic::test::text_delta_event(0, "B")));
+  BOOST_REQUIRE(!feed(anthropic::test::text_delta_event(0, "C")));
+  BOOST_REQUIRE(!feed(R"({"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"t1"}})"));
+  BOOST_REQUIRE(!feed(R"({"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"t2"}})"));
+  BOOST_REQUIRE(!feed(R"({"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"s1"}})"));
+  BOOST_REQUIRE(!feed(R"({"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"s2"}})"));
+  BOOST_REQUIRE(!feed(citation));
+  BOOST_REQUIRE(!feed(citation));
+  BOOST_REQUIRE(!feed(R"({"type":"content_block_delta","index":0,"delta":{"type":"future_delta","x":2}})"));
+  BOOST_REQUIRE(!feed(block_stop(0)));
+  // A member of another kind has no place for the delta: skipped, not fatal.
+  BOOST_REQUIRE(!feed(block_start(1, R"({"type":"future_text","text":7})")));
+  BOOST_REQUIRE(!feed(anthropic::test::text_delta_event(1, "lost")));
+  BOOST_REQUIRE(!feed(block_stop(1)));
+  BOOST_REQUIRE(!feed(R"({"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":3}})"));
+  BOOST_REQUIRE(!feed(R"({"type":"message_stop"})"));
+
+  const std::string cited =
+      R"({"type":"char_location","cited_text":"grass","document_index":0,"document_title":null,"start_char_index":0,"end_char_index":5})";
+  check_equals_non_streamed(
+      feed.acc.message(),
+      R"({"id":"msg_1","type":"message","role":"assistant","model":"m","content":[)"
+      R"({"type":"future_text","text":"ABC","citations":[)" + cited + "," + cited +
+          R"(],"x":1,"thinking":"t1t2","signature":"s2"},{"type":"future_text","text":7}],)"
+          R"("stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":10,"output_tokens":3}})");
+}
+
+BOOST_AUTO_TEST_CASE(unknown_message_delta_and_usage_members_reach_the_message) {
+  feeder feed;
+  BOOST_REQUIRE(!feed(
+      R"({"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[],)"
+      R"("stop_reason":null,"stop_sequence":null,"container":null,)"
+      R"("usage":{"input_tokens":10,"output_tokens":1,"service_tier":"standard","old_counter":1}}})"));
+  BOOST_REQUIRE(!feed(text_start));
+  BOOST_REQUIRE(!feed(anthropic::test::text_delta_event(0, "Hi")));
+  BOOST_REQUIRE(!feed(block_stop(0)));
+  BOOST_REQUIRE(!feed(
+      R"({"type":"message_delta","delta":{"stop_reason":"pause_turn","stop_sequence":null,"container":{"id":"c_0"}},)"
+      R"("usage":{"output_tokens":3,"new_counter":1,"cache_creation":{"ephemeral_5m_input_tokens":4}}})"));
+  // Later values replace earlier ones; a null fills only what is not there yet.
+  BOOST_REQUIRE(!feed(
+      R"({"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null,)"
+      R"("container":{"id":"c_1","expires_at":"2025-01-01T00:00:00Z"},"stop_details":null},)"
+      R"("context_management":{"applied_edits":[]},)"
+      R"("usage":{"output_tokens":5,"new_counter":3,"old_counter":null,"input_tokens":null,"null_counter":null}})"));
+  BOOST_REQUIRE(!feed(R"({"type":"message_stop"})"));
+
+  const anthropic::message& m = feed.acc.message();
+  BOOST_TEST(m.extra.at("container").at("id") == "c_1");
+  BOOST_TEST(m.extra.contains("context_management"));
+  BOOST_TEST(m.usage.output_tokens == 5u);
+  BOOST_TEST(m.usage.input_tokens == 10u);
+  BOOST_TEST(m.usage.extra.at("new_counter") == 3);
+  BOOST_TEST(m.usage.extra.at("old_counter") == 1);
+  BOOST_REQUIRE(m.usage.cache_creation);
+  BOOST_TEST(m.usage.cache_creation->ephemeral_5m_input_tokens.value_or(0) == 4u);
+  check_equals_non_streamed(
+      m, R"({"id":"msg_1","type":"message","role":"assistant","model":"m","content":[{"type":"text","text":"Hi"}],)"
+         R"("stop_reason":"end_turn","stop_sequence":null,)"
+         R"("container":{"id":"c_1","expires_at":"2025-01-01T00:00:00Z"},"stop_details":null,)"
+         R"("context_management":{"applied_edits":[]},)"
+         R"("usage":{"input_tokens":10,"output_tokens":5,"service_tier":"standard","old_counter":1,"new_counter":3,)"
+         R"("null_counter":null,"cache_creation":{"ephemeral_5m_input_tokens":4}}})");
+}
+
+BOOST_AUTO_TEST_CASE(message_delta_with_a_misshapen_usage_changes_nothing) {
+  feeder feed;
+  BOOST_REQUIRE(!feed(message_start));
+  const anthropic::message before = feed.acc.message();
+  BOOST_TEST((feed(R"({"type":"message_delta","delta":{"stop_reason":"end_turn","container":{}},)"
+                   R"("usage":{"output_tokens":5,"service_tier":7}})") == client_errc::invalid_message));
+  BOOST_TEST((feed.acc.message() == before));
+}
+
+// The SSE name is what the stream decodes with: a ping or an unknown event
+// never fails it, whatever its data, before, inside or after the message.
+BOOST_AUTO_TEST_CASE(named_ping_and_unknown_events_with_any_data_are_ignored) {
+  feeder feed;
+  const auto skipped = [&] {
+    for (std::string_view data : {"", "not json", "{", "{}", "[1]"}) {
+      BOOST_REQUIRE(!feed.named("ping", data));
+      BOOST_REQUIRE(!feed.named("future_event", data));
+    }
+  };
+  skipped();
+  BOOST_TEST(!feed.acc.started());
+  BOOST_REQUIRE(!feed(message_start));
+  BOOST_REQUIRE(!feed(text_start));
+  skipped();
+  BOOST_REQUIRE(!feed(anthropic::test::text_delta_event(0, "hi")));
+  BOOST_REQUIRE(!feed(block_stop(0)));
+  BOOST_REQUIRE(!feed(R"({"type":"message_stop"})"));
+  skipped();
+  BOOST_TEST(text_of(feed.acc.message(), 0) == "hi");
+  BOOST_TEST(feed.acc.complete());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
