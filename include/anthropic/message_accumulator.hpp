@@ -29,6 +29,7 @@
 #include <boost/json/value_from.hpp>
 #include <boost/system/error_code.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -84,6 +85,8 @@ class message_accumulator {
   /// - client_errc::invalid_message: a message_delta whose usage, merged into
   ///   the message's, no longer has the shape of a usage (a string
   ///   `service_tier`, say), as a non-streamed body of that shape would fail;
+  /// - client_errc::message_too_large: the event would take the message
+  ///   beyond max_size();
   /// - for an `error` event: api_errc_from(0, error.type), with error_details()
   ///   holding the error's type, message and the payload's request_id, if any.
   ///
@@ -112,6 +115,23 @@ class message_accumulator {
     }
   }
 
+  /// Bounds the data the message accumulates, in bytes; 0 (the default) means
+  /// no bound. Counted: the payload of every text, thinking, signature and
+  /// input_json delta (into any block), and the whole data of message_start,
+  /// content_block_start, citations_delta and message_delta events; roughly
+  /// the bytes the message stores, without the overhead of its containers. An
+  /// event that would take the count beyond the bound fails with
+  /// client_errc::message_too_large and changes nothing. The bound is kept by
+  /// reset(); lowered below accumulated_size(), it fails the next event that
+  /// adds data.
+  void set_max_size(std::size_t bytes) noexcept { max_size_ = bytes; }
+
+  /// The bound set by set_max_size(); 0 = none.
+  std::size_t max_size() const noexcept { return max_size_; }
+
+  /// The bytes counted against max_size() so far.
+  std::size_t accumulated_size() const noexcept { return size_; }
+
   /// The message as accumulated so far (complete once complete() is true).
   const anthropic::message& message() const noexcept { return message_; }
 
@@ -131,12 +151,13 @@ class message_accumulator {
   /// The details of the last `error` event applied (cleared by reset()).
   const diagnostics& error_details() const noexcept { return error_; }
 
-  /// Forgets everything, ready for a new stream.
+  /// Forgets everything but max_size(), ready for a new stream.
   void reset() {
     message_ = anthropic::message{};
     blocks_.clear();
     started_ = false;
     complete_ = false;
+    size_ = 0;
     error_.clear();
   }
 
@@ -155,13 +176,23 @@ class message_accumulator {
     return api_errc_from(0, ev.error_type());
   }
 
+  // Counts `bytes` against the bound. Called once the event is known to
+  // apply and before anything changes, so that a refusal changes nothing.
+  boost::system::error_code charge(std::size_t bytes) noexcept {
+    if (max_size_ != 0 && bytes > max_size_ - std::min(size_, max_size_)) return client_errc::message_too_large;
+    size_ += bytes;
+    return {};
+  }
+
   boost::system::error_code append(std::string& to, std::string_view piece) {
+    if (auto ec = charge(piece.size())) return ec;
     to += piece;
     return {};
   }
 
   boost::system::error_code start_message(const stream_event& ev) {
     if (started_) return client_errc::duplicate_message_start;
+    if (auto ec = charge(ev.raw_json().size())) return ec;
     message_ = *ev.started_message();
     // Blocks that came inside message_start are complete already.
     blocks_.assign(message_.content.size(), block_state{});
@@ -180,6 +211,7 @@ class message_accumulator {
     const std::size_t index = ev.index();
     if (index > blocks_.size()) return client_errc::block_index_out_of_range;
     if (index < blocks_.size()) return client_errc::unexpected_event;
+    if (auto ec = charge(ev.raw_json().size())) return ec;
     message_.content.push_back(*ev.started_block());
     blocks_.push_back(block_state{true, {}});
     return {};
@@ -202,6 +234,7 @@ class message_accumulator {
         break;
       case delta_type::citations:
         if (auto* text = block.get_if<text_block>()) {
+          if (auto ec = charge(ev.raw_json().size())) return ec;
           text->add_citation(*ev.citation());
           return {};
         }
@@ -211,6 +244,7 @@ class message_accumulator {
         break;
       case delta_type::signature:
         if (auto* thinking = block.get_if<thinking_block>()) {
+          if (auto ec = charge(ev.signature_delta()->size())) return ec;
           thinking->signature = *ev.signature_delta();
           return {};
         }
@@ -233,10 +267,12 @@ class message_accumulator {
       case delta_type::text: return append_member(block, "text", *ev.text_delta());
       case delta_type::thinking: return append_member(block, "thinking", *ev.thinking_delta());
       case delta_type::signature:
+        if (auto ec = charge(ev.signature_delta()->size())) return ec;
         block["signature"] = *ev.signature_delta();
         return {};
       case delta_type::citations: {
         if (!can_hold(block, "citations", boost::json::kind::array)) return {};
+        if (auto ec = charge(ev.raw_json().size())) return ec;
         boost::json::value& citations = block["citations"];
         if (citations.is_null()) citations.emplace_array();
         citations.get_array().push_back(boost::json::value_from(*ev.citation(), citations.storage()));
@@ -257,6 +293,7 @@ class message_accumulator {
 
   boost::system::error_code append_member(boost::json::object& block, std::string_view key, std::string_view piece) {
     if (!can_hold(block, key, boost::json::kind::string)) return {};
+    if (auto ec = charge(piece.size())) return ec;
     boost::json::value& member = block[key];
     if (member.is_null()) member.emplace_string();
     member.get_string().append(piece);
@@ -311,6 +348,7 @@ class message_accumulator {
       merged.emplace(message_.usage);
       if (auto ec = merge_usage(u->get_object(), *merged)) return ec;
     }
+    if (auto ec = charge(ev.raw_json().size())) return ec;
 
     if (merged) message_.usage = std::move(*merged);
     auto assign = [](std::optional<std::string>& field, std::optional<std::string_view> value) {
@@ -355,6 +393,8 @@ class message_accumulator {
   std::vector<block_state> blocks_;
   bool started_ = false;
   bool complete_ = false;
+  std::size_t max_size_ = 0;
+  std::size_t size_ = 0;
   diagnostics error_;
 };
 

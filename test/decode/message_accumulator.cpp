@@ -1,7 +1,7 @@
 // message_accumulator: the docs' streams build the message they describe; tool
 // input split anywhere; every out-of-order case has its code and leaves the
 // partial message readable; blocks, deltas, members and events the library does
-// not model accumulate into what a non-streamed reply holds;
+// not model accumulate into what a non-streamed reply holds; the size limit;
 // accumulation allocates O(log n), not O(n).
 #include <anthropic/message_accumulator.hpp>
 
@@ -542,6 +542,77 @@ BOOST_AUTO_TEST_CASE(named_ping_and_unknown_events_with_any_data_are_ignored) {
   skipped();
   BOOST_TEST(text_of(feed.acc.message(), 0) == "hi");
   BOOST_TEST(feed.acc.complete());
+}
+
+BOOST_AUTO_TEST_CASE(size_limit_stops_growth_and_keeps_the_message) {
+  feeder feed;
+  feed.acc.set_max_size(message_start.size() + text_start.size() + 10);
+  BOOST_TEST(feed.acc.max_size() == message_start.size() + text_start.size() + 10);
+  BOOST_REQUIRE(!feed(message_start));
+  BOOST_REQUIRE(!feed(text_start));
+  BOOST_REQUIRE(!feed(anthropic::test::text_delta_event(0, "12345")));
+  BOOST_REQUIRE(!feed(anthropic::test::text_delta_event(0, "67890")));  // exactly at the limit
+  BOOST_TEST(feed.acc.accumulated_size() == feed.acc.max_size());
+  const anthropic::message before = feed.acc.message();
+  BOOST_TEST((feed(anthropic::test::text_delta_event(0, "x")) == client_errc::message_too_large));
+  BOOST_TEST((feed.acc.message() == before));
+  BOOST_TEST(text_of(feed.acc.message(), 0) == "1234567890");
+  BOOST_TEST(feed.acc.accumulated_size() == feed.acc.max_size());
+  // What adds no data still applies.
+  BOOST_REQUIRE(!feed(anthropic::test::text_delta_event(0, "")));
+  BOOST_REQUIRE(!feed(block_stop(0)));
+  BOOST_REQUIRE(!feed(R"({"type":"ping"})"));
+  BOOST_REQUIRE(!feed(R"({"type":"message_stop"})"));
+  BOOST_TEST(feed.acc.complete());
+
+  // reset() keeps the limit and starts counting again.
+  feed.acc.reset();
+  BOOST_TEST(feed.acc.accumulated_size() == 0u);
+  BOOST_TEST(feed.acc.max_size() == message_start.size() + text_start.size() + 10);
+  BOOST_REQUIRE(!feed(message_start));
+}
+
+// Every kind of event that adds data is bounded, into modelled blocks and
+// unknown ones alike; the refused event changes nothing.
+BOOST_AUTO_TEST_CASE(size_limit_applies_to_every_kind_of_data) {
+  struct scenario {
+    const char* what;
+    std::string start;  // the block the offending event goes into
+    std::string offending;
+  };
+  const std::string citation =
+      R"({"type":"content_block_delta","index":0,"delta":{"type":"citations_delta","citation":{"type":"char_location","cited_text":"c"}}})";
+  const std::string mcp_start =
+      block_start(0, R"({"type":"mcp_tool_use","id":"mcptoolu_1","name":"echo","server_name":"s","input":{}})");
+  const std::vector<scenario> scenarios = {
+      {"text", std::string(text_start), anthropic::test::text_delta_event(0, "x")},
+      {"citation", std::string(text_start), citation},
+      {"thinking", std::string(thinking_start),
+       R"({"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"t"}})"},
+      {"signature", std::string(thinking_start),
+       R"({"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"s"}})"},
+      {"tool input", std::string(tool_start), anthropic::test::input_json_delta_event(0, "{")},
+      {"mcp tool input", mcp_start, anthropic::test::input_json_delta_event(0, "{")},
+      {"text into an unknown block", mcp_start, anthropic::test::text_delta_event(0, "x")},
+      {"citation into an unknown block", mcp_start, citation},
+      {"next block start", std::string(text_start), block_start(1, R"({"type":"text","text":""})")},
+      {"message_delta", std::string(text_start),
+       R"({"type":"message_delta","delta":{"stop_reason":"end_turn","container":{"id":"c"}},"usage":{"output_tokens":5,"n":1}})"},
+  };
+  for (const auto& s : scenarios) {
+    BOOST_TEST_CONTEXT(s.what) {
+      feeder feed;
+      feed.acc.set_max_size(message_start.size() + s.start.size());
+      BOOST_REQUIRE(!feed(message_start));
+      BOOST_REQUIRE(!feed(s.start));
+      const anthropic::message before = feed.acc.message();
+      BOOST_TEST((feed(s.offending) == client_errc::message_too_large));
+      BOOST_TEST((feed.acc.message() == before));
+      // With room for it, it applies.
+      feed.acc.set_max_size(feed.acc.max_size() + s.offending.size());
+      BOOST_TEST(!feed(s.offending));
+    }
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
