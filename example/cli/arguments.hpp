@@ -34,7 +34,8 @@ is not a terminal) to the Anthropic Messages API and prints the reply.
   --auth-token TOKEN     bearer token (default $ANTHROPIC_AUTH_TOKEN)
   --cacert FILE          trust the CAs in this PEM file besides the system store
   --max-retries N        retries of a failed request (default 2)
-  --timeout SECONDS      limit for the whole request, retries included (default 600)
+  --timeout SECONDS      limit for the request, retries included (default 600), and
+                         for a stream's events (default: no limit but 5 minutes of silence)
   --batch FILE.jsonl     one request body per line ('-' = stdin), one result line
                          per request, in input order
   --concurrency N        requests in flight at once with --batch (default 4)

@@ -9,6 +9,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <memory>
@@ -59,8 +60,12 @@ inline client_setup make_client_setup(const cli_arguments& args, boost::asio::an
   if (args.max_retries) opts.retry.max_retries = *args.max_retries;
   if (args.timeout_seconds) {
     // At least 1 ms: a zero duration would mean "no limit" to the client.
-    auto ms = static_cast<long long>(*args.timeout_seconds * 1000.0 + 0.5);
-    opts.timeouts.request = std::chrono::milliseconds(ms > 0 ? ms : 1);
+    auto ms = std::chrono::milliseconds(std::max(1LL, static_cast<long long>(*args.timeout_seconds * 1000.0 + 0.5)));
+    // timeouts.request ends when a stream's head arrives; the events after it
+    // have their own limit, off unless asked for. A user who gives --timeout
+    // asks for one.
+    opts.timeouts.request = ms;
+    opts.timeouts.stream = ms;
   }
   if (opts.api_key.empty() && opts.auth_token.empty())
     setup.error = "no credentials: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN), pass --api-key / --auth-token, "
