@@ -128,7 +128,7 @@ inline boost::asio::awaitable<void> batch_worker(std::shared_ptr<batch_state> st
     if (ec)
       state->record(index, error_json(ec, diag), exit_status_for(ec));
     else
-      state->record(index, anthropic::serialize(msg), exit_success);
+      state->record(index, message_json(msg), exit_success);
   }
   if (--state->workers_running == 0) state->all_done.cancel();
 }

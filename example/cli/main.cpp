@@ -7,6 +7,7 @@
 #include "request_builder.hpp"
 
 #include <anthropic/client.hpp>
+#include <anthropic/safe_text.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -58,24 +59,31 @@ boost::asio::awaitable<int> run_stream(anthropic::client& client, const anthropi
   anthropic::diagnostics diag;
   auto [ec, stream] = co_await client.async_stream(req, diag, as_tuple(use_awaitable));
   if (ec) co_return report_failure(args, ec, diag);
+  // Model output keeps its line breaks and tabs; every other control character
+  // is shown, not obeyed (anthropic/safe_text.hpp).
+  anthropic::printable_stream screen(anthropic::printable_layout::lines);
   bool line_open = false;  // text printed without a final newline yet
+  auto print = [&](const std::string& text) {
+    if (text.empty()) return;
+    std::cout << text << std::flush;
+    line_open = text.back() != '\n';
+  };
   for (;;) {
     auto [next_ec, event] = co_await stream.async_next(diag, as_tuple(use_awaitable));
     if (next_ec) {
+      print(screen.finish());
       if (line_open) std::cout << std::endl;  // the error line must not glue onto the text
       co_return report_failure(args, next_ec, diag);
     }
     if (!event) break;
     if (args.events) {
-      std::cout << event->raw_json() << std::endl;
+      std::cout << json_line(event->raw_json()) << std::endl;
     } else if (!args.json) {
-      if (auto text = event->text_delta(); text && !text->empty()) {
-        std::cout << *text << std::flush;
-        line_open = text->back() != '\n';
-      }
+      if (auto text = event->text_delta()) print(screen.append(*text));
     }
   }
-  if (args.json) std::cout << anthropic::serialize(stream.message()) << std::endl;
+  print(screen.finish());
+  if (args.json) std::cout << message_json(stream.message()) << std::endl;
   else if (line_open) std::cout << std::endl;
   co_return exit_success;
 }
@@ -87,9 +95,9 @@ boost::asio::awaitable<int> run_create(anthropic::client& client, const anthropi
   auto [ec, msg] = co_await client.async_create(req, diag, as_tuple(use_awaitable));
   if (ec) co_return report_failure(args, ec, diag);
   if (args.json) {
-    std::cout << anthropic::serialize(msg) << std::endl;
+    std::cout << message_json(msg) << std::endl;
   } else {
-    std::string text = msg.text();
+    std::string text = anthropic::printable(msg.text(), anthropic::printable_layout::lines);
     std::cout << text << (text.empty() || text.back() != '\n' ? "\n" : "") << std::flush;
   }
   co_return exit_success;
@@ -156,7 +164,7 @@ int main(int argc, char** argv) {
       try {
         std::rethrow_exception(error);
       } catch (const std::exception& e) {
-        std::cerr << "anthropic-cli: " << e.what() << std::endl;
+        std::cerr << "anthropic-cli: " << anthropic::printable(e.what()) << std::endl;
         status = exit_transport;
       }
     }

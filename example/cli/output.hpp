@@ -1,14 +1,19 @@
-// anthropic-cli: exit statuses and how failures are reported (one stderr line
-// in text mode, one JSON object on stdout with --json and in batch results).
+// anthropic-cli: exit statuses, how failures are reported (one stderr line in
+// text mode, one JSON object on stdout with --json and in batch results), and
+// the one rule for everything printed: text from a server is made safe here,
+// where it is printed (valid UTF-8, control characters shown, not obeyed).
 #pragma once
 
 #include <anthropic/error.hpp>
+#include <anthropic/safe_text.hpp>
+#include <anthropic/types/message.hpp>
 
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
 #include <string>
+#include <string_view>
 
 namespace anthropic_cli {
 
@@ -64,8 +69,18 @@ inline std::string error_message_for(const boost::system::error_code& ec, const 
   return ec.message() + ": " + diag.message;
 }
 
+/// A JSON text ready for one output line (anthropic::printable_json): valid
+/// UTF-8 even where a server sent other bytes, which Boost.JSON's serializer
+/// would copy as they are.
+inline std::string json_line(std::string_view json) { return anthropic::printable_json(json); }
+
+/// A message as one JSON line (--json, --batch results).
+inline std::string message_json(const anthropic::message& msg) { return json_line(anthropic::serialize(msg)); }
+
 /// `{"type":"error","error":{"type":...,"message":...},"status":N,"request_id":...}`;
 /// status and request_id are null when there was no HTTP response or no id.
+/// The message is the server's text as JSON carries it (control characters
+/// escaped by JSON, ill-formed UTF-8 replaced).
 inline std::string error_json(const boost::system::error_code& ec, const anthropic::diagnostics& diag) {
   boost::json::object out{
       {"type", "error"},
@@ -73,25 +88,28 @@ inline std::string error_json(const boost::system::error_code& ec, const anthrop
   };
   out["status"] = diag.http_status ? boost::json::value(diag.http_status) : boost::json::value(nullptr);
   out["request_id"] = diag.request_id.empty() ? boost::json::value(nullptr) : boost::json::value(diag.request_id);
-  return boost::json::serialize(out);
+  return json_line(boost::json::serialize(out));
 }
 
 /// The same as error_json for a request that was never sent (a bad batch line).
 inline std::string usage_error_json(const std::string& message) {
-  return boost::json::serialize(boost::json::object{
+  return json_line(boost::json::serialize(boost::json::object{
       {"type", "error"},
       {"error", boost::json::object{{"type", "usage_error"}, {"message", message}}},
       {"status", nullptr},
       {"request_id", nullptr},
-  });
+  }));
 }
 
-/// One line for stderr: "error: TYPE: MESSAGE (HTTP N, request-id ID)".
+/// One line for stderr: "error: TYPE: MESSAGE (HTTP N, request-id ID)", with
+/// the server's text made printable (anthropic::printable): control characters
+/// are shown, not obeyed, so a message cannot clear the screen or add lines.
 inline std::string error_line(const boost::system::error_code& ec, const anthropic::diagnostics& diag) {
-  std::string line = "error: " + error_type_for(ec, diag) + ": " + error_message_for(ec, diag);
+  std::string line = "error: " + error_type_for(ec, diag) + ": " + anthropic::printable(error_message_for(ec, diag));
   std::string details;
   if (diag.http_status) details = "HTTP " + std::to_string(diag.http_status);
-  if (!diag.request_id.empty()) details += (details.empty() ? "" : ", ") + ("request-id " + diag.request_id);
+  if (!diag.request_id.empty())
+    details += (details.empty() ? "" : ", ") + ("request-id " + anthropic::printable(diag.request_id));
   if (!details.empty()) line += " (" + details + ")";
   return line;
 }

@@ -8,6 +8,7 @@
 #include <anthropic/testing/mock_server.hpp>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <boost/test/unit_test.hpp>
 
@@ -139,6 +140,65 @@ std::vector<std::string> lines_of(const std::string& text) {
 
 bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
+}
+
+/// Whether `text` is valid UTF-8. Boost.JSON's serializer copies bytes it does
+/// not understand and its parser validates UTF-8: the round trip is the check.
+bool valid_utf8(const std::string& text) {
+  boost::system::error_code ec;
+  boost::json::parse(boost::json::serialize(boost::json::string(text)), ec);
+  return !ec;
+}
+
+/// Whether a terminal would act on something in `text` beyond starting a line or
+/// moving to a tab stop: C0 controls other than LF and TAB (ESC, BEL, CR, ...),
+/// DEL, or C1 controls (UTF-8 C2 80..C2 9F).
+bool has_raw_controls(const std::string& text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) return true;
+    if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xa0) return true;
+  }
+  return false;
+}
+
+/// The line parsed as JSON, after checking that it is valid UTF-8 (Boost.JSON's
+/// parser checks that too; the explicit test names the failure).
+boost::json::object json_object_of(const std::string& line) {
+  BOOST_TEST(valid_utf8(line), "not valid UTF-8: " << line);
+  boost::system::error_code ec;
+  auto doc = boost::json::parse(line, ec);
+  BOOST_REQUIRE_MESSAGE(!ec && doc.is_object(), "not a JSON object (" << ec.message() << "): " << line);
+  return doc.as_object();
+}
+
+// Error bodies as broken servers and proxies send them.
+const std::string latin1_body = "caf\xe9 \xff ferm\xe9";  // ISO 8859-1, not UTF-8
+// "hello" gzip-compressed, as a proxy would send a compressed error page the
+// client never asked to be compressed (it sends no Accept-Encoding).
+const std::string gzip_body{"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xcb\x48\xcd\xc9\xc9\x07\x00"
+                            "\x86\xa6\x10\x36\x05\x00\x00\x00",
+                            25};
+reply gzip_reply(unsigned status) { return reply::json(gzip_body, status).header("content-encoding", "gzip"); }
+
+/// A stream whose one text block holds `deltas` (JSON string contents, escapes allowed).
+std::string text_stream(const std::vector<std::string>& deltas) {
+  auto event = [](std::string_view type, const std::string& data) {
+    return "event: " + std::string(type) + "\ndata: " + data + "\n\n";
+  };
+  std::string t = event("message_start",
+                        R"({"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant",)"
+                        R"("model":"m","content":[],"stop_reason":null,"stop_sequence":null,)"
+                        R"("usage":{"input_tokens":5,"output_tokens":1}}})") +
+                  event("content_block_start",
+                        R"({"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}})");
+  for (const auto& d : deltas)
+    t += event("content_block_delta",
+               R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":")" + d + "\"}}");
+  return t + event("content_block_stop", R"({"type":"content_block_stop","index":0})") +
+         event("message_delta", R"({"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},)"
+                                R"("usage":{"output_tokens":2}})") +
+         event("message_stop", R"({"type":"message_stop"})");
 }
 
 }  // namespace
@@ -446,6 +506,99 @@ BOOST_AUTO_TEST_CASE(help_exits_0) {
   auto r = run({"--help"});
   BOOST_TEST(r.status == 0);
   BOOST_TEST(contains(r.out, "--batch FILE.jsonl"));
+}
+
+// Text from a server is made safe where it is printed (DESIGN.md, "Robust").
+
+BOOST_AUTO_TEST_CASE(error_message_with_newlines_and_escapes_prints_one_visible_line) {
+  if (!cli_available()) return;
+  server.enqueue(reply::error(400, "invalid_request_error", "first line\nsecond \x1b[2J\x1b[31mred\x07"));
+  auto r = run(connect({"hi"}));
+  BOOST_TEST(r.status == 1);
+  auto lines = lines_of(r.err);
+  BOOST_REQUIRE_EQUAL(lines.size(), 1u);
+  BOOST_TEST(!has_raw_controls(r.err), r.err);
+  BOOST_TEST(contains(lines[0], R"(invalid_request_error: first line\nsecond \x1b[2J\x1b[31mred\x07 (HTTP 400)"),
+             lines[0]);
+}
+
+BOOST_AUTO_TEST_CASE(json_error_keeps_the_server_message_as_json_text) {
+  if (!cli_available()) return;
+  server.enqueue(reply::error(400, "invalid_request_error", "first line\nsecond \x1b[2J"));
+  auto r = run(connect({"--json", "hi"}));
+  BOOST_TEST(r.status == 1);
+  BOOST_TEST(!has_raw_controls(r.out), r.out);
+  // A JSON consumer gets the message exactly as sent.
+  BOOST_TEST(json_object_of(r.out).at("error").at("message").as_string() == "first line\nsecond \x1b[2J");
+}
+
+BOOST_AUTO_TEST_CASE(latin1_error_body_gives_valid_utf8) {
+  if (!cli_available()) return;
+  server.enqueue(reply::json(latin1_body, 400), 2);
+  auto json = run(connect({"--json", "hi"}));
+  BOOST_TEST(json.status == 1);
+  BOOST_REQUIRE_EQUAL(lines_of(json.out).size(), 1u);
+  auto err = json_object_of(json.out);
+  BOOST_TEST(err.at("error").at("message").as_string() == "caf\uFFFD \uFFFD ferm\uFFFD");  // U+FFFD for each bad byte
+  BOOST_TEST(err.at("status").to_number<int>() == 400);
+
+  auto text = run(connect({"hi"}));
+  BOOST_TEST(text.status == 1);
+  BOOST_TEST(valid_utf8(text.err), text.err);
+  BOOST_TEST(contains(text.err, "caf\uFFFD"), text.err);
+}
+
+BOOST_AUTO_TEST_CASE(gzip_error_body_gives_one_valid_json_line) {
+  if (!cli_available()) return;
+  server.enqueue(gzip_reply(503));
+  auto r = run(connect({"--json", "--max-retries", "0", "hi"}));
+  BOOST_TEST(r.status == 1);
+  BOOST_REQUIRE_EQUAL(lines_of(r.out).size(), 1u);
+  auto err = json_object_of(r.out);
+  BOOST_TEST(err.at("error").at("type").as_string() == "unknown_error");
+  BOOST_TEST(err.at("status").to_number<int>() == 503);
+}
+
+BOOST_AUTO_TEST_CASE(batch_lines_stay_valid_json_with_broken_error_bodies) {
+  if (!cli_available()) return;
+  server.enqueue(reply::json(latin1_body, 400));
+  server.enqueue(gzip_reply(400));
+  server.enqueue(reply::error(400, "invalid_request_error", "line\nbreak \x1b]0;title\x07"));
+  auto r = run(connect({"--batch", "-", "--concurrency", "1"}), "\"one\"\n\"two\"\n\"three\"\n\"four\"\n");
+  BOOST_TEST(r.status == 1);
+  BOOST_TEST(!has_raw_controls(r.out), r.out);
+  auto lines = lines_of(r.out);
+  BOOST_REQUIRE_EQUAL(lines.size(), 4u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    auto err = json_object_of(lines[i]);
+    BOOST_TEST(err.at("error").at("type").as_string() == "invalid_request_error", lines[i]);
+    BOOST_TEST(err.at("status").to_number<int>() == 400);
+  }
+  BOOST_TEST(contains(std::string(json_object_of(lines[3]).at("content").at(0).at("text").as_string()), "four"));
+}
+
+BOOST_AUTO_TEST_CASE(streamed_text_escapes_controls_and_keeps_line_breaks) {
+  if (!cli_available()) return;
+  server.enqueue(reply::sse(text_stream({R"(Hello \u001b[31mred\u001b[0m\n)", R"(\tnext\u0007 line\r)",
+                                         R"(\u009b2J caf\u00e9)"})));
+  auto r = run(connect({"hi"}));
+  BOOST_TEST(r.status == 0, r.err);
+  BOOST_TEST(!has_raw_controls(r.out), r.out);
+  BOOST_TEST(r.out == "Hello \\x1b[31mred\\x1b[0m\n\tnext\\x07 line\\r\\u{9b}2J caf\u00e9\n", r.out);
+}
+
+BOOST_AUTO_TEST_CASE(events_lines_are_one_json_value_each) {
+  if (!cli_available()) return;
+  // SSE allows an event's data on several lines: the client joins them with "\n".
+  std::string transcript = text_stream({"one"});
+  auto split = transcript.find(R"("delta":)");
+  transcript.replace(split, 0, "\ndata: ");
+  server.enqueue(reply::sse(transcript));
+  auto r = run(connect({"--events", "hi"}));
+  BOOST_TEST(r.status == 0, r.err);
+  auto lines = lines_of(r.out);
+  BOOST_TEST(lines.size() == 6u, r.out);
+  for (const auto& line : lines) json_object_of(line);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
