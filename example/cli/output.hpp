@@ -8,10 +8,13 @@
 #include <anthropic/safe_text.hpp>
 #include <anthropic/types/message.hpp>
 
+#include <boost/asio/error.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 
@@ -37,12 +40,24 @@ inline exit_status exit_status_for(const boost::system::error_code& ec) {
   return exit_transport;
 }
 
-/// The `error.type` reported for a failure: the server's own type for API
-/// errors, otherwise a coarse class of transport failure.
+/// Whether a server's `error.type` can be reported as it is: a machine
+/// identifier ("overloaded_error"), not prose or escape sequences from a proxy.
+inline bool is_identifier(std::string_view type) {
+  return !type.empty() && std::all_of(type.begin(), type.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+           c == '-';
+  });
+}
+
+/// The `error.type` reported for a failure, always an identifier a script can
+/// match: the server's own type for API errors (else the api_errc identifier
+/// the status maps to, "unknown_error" for a status nobody knows), otherwise
+/// the class of failure the user acts on: "timeout", "tls_error",
+/// "connection_error", "configuration_error" or "protocol_error".
 inline std::string error_type_for(const boost::system::error_code& ec, const anthropic::diagnostics& diag) {
   using anthropic::client_errc;
-  if (ec.category() == anthropic::api_category())
-    return diag.error_type.empty() ? ec.message() : diag.error_type;
+  namespace ssl = boost::asio::ssl;
+  if (ec.category() == anthropic::api_category()) return is_identifier(diag.error_type) ? diag.error_type : ec.message();
   if (ec.category() == anthropic::client_category()) {
     switch (static_cast<client_errc>(ec.value())) {
       case client_errc::resolve_timeout:
@@ -50,23 +65,35 @@ inline std::string error_type_for(const boost::system::error_code& ec, const ant
       case client_errc::tls_handshake_timeout:
       case client_errc::response_head_timeout:
       case client_errc::idle_timeout:
-      case client_errc::request_timeout: return "timeout";
+      case client_errc::request_timeout:
+      case client_errc::stream_timeout: return "timeout";
       case client_errc::tls_verification_failed: return "tls_error";
       case client_errc::missing_credentials:
       case client_errc::invalid_base_url:
       case client_errc::invalid_header_value: return "configuration_error";
-      default: return "protocol_error";
+      default: return "protocol_error";  // also a reply too large, not HTTP, cut short or redirected
     }
   }
-  return "connection_error";
+  // OpenSSL's own errors (a protocol version or cipher the server refuses, an
+  // alert) and Asio's TLS stream errors, except a peer that simply hung up.
+  if (ec.category() == boost::asio::error::get_ssl_category()) return "tls_error";
+  if (ec.category() == ssl::error::get_stream_category())
+    return ec == ssl::error::stream_truncated ? "connection_error" : "tls_error";
+  return "connection_error";  // refused, reset, unreachable, host not found
 }
 
-/// The message of a failure: the server's text, else the client's explanation.
+/// The message of a failure, as sent (not yet made printable). API errors: the
+/// server's message. Client errors: what the code says, then what the
+/// diagnostics add ("ec.message(): diag.message", the convention of
+/// anthropic::api_error); a diag.message that already starts with the code's
+/// message is taken alone, so that the phrase is never doubled.
 inline std::string error_message_for(const boost::system::error_code& ec, const anthropic::diagnostics& diag) {
-  if (diag.message.empty()) return ec.message();
-  if (ec.category() == anthropic::api_category() || diag.message.find(ec.message()) != std::string::npos)
-    return diag.message;
-  return ec.message() + ": " + diag.message;
+  if (ec.category() == anthropic::api_category())
+    return diag.message.empty() ? "the server sent no error message" : diag.message;
+  const std::string what = ec.message();
+  if (diag.message.empty()) return what;
+  if (std::string_view(diag.message).starts_with(what)) return diag.message;
+  return what + ": " + diag.message;
 }
 
 /// A JSON text ready for one output line (anthropic::printable_json): valid

@@ -7,6 +7,9 @@
 // which skips the examples) the tests say so and pass.
 #include <anthropic/testing/mock_server.hpp>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -15,12 +18,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -200,6 +206,40 @@ std::string text_stream(const std::vector<std::string>& deltas) {
                                 R"("usage":{"output_tokens":2}})") +
          event("message_stop", R"({"type":"message_stop"})");
 }
+
+/// A TCP server answering every TLS ClientHello with a fatal protocol_version
+/// alert, as a server that only speaks TLS versions the client refuses does.
+class tls_version_mismatch_server {
+ public:
+  tls_version_mismatch_server() {
+    accept();
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  ~tls_version_mismatch_server() {
+    io_.stop();
+    thread_.join();
+  }
+  std::string base_url() const { return "https://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()); }
+
+ private:
+  using tcp = boost::asio::ip::tcp;
+  void accept() {
+    acceptor_.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
+      if (ec) return;
+      auto peer = std::make_shared<tcp::socket>(std::move(socket));
+      auto hello = std::make_shared<std::array<char, 4096>>();
+      peer->async_read_some(boost::asio::buffer(*hello), [peer, hello](boost::system::error_code, std::size_t) {
+        // Record type alert, TLS 1.2, length 2: level fatal, description protocol_version.
+        static constexpr unsigned char alert[] = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x46};
+        boost::asio::async_write(*peer, boost::asio::buffer(alert), [peer](boost::system::error_code, std::size_t) {});
+      });
+      accept();
+    });
+  }
+  boost::asio::io_context io_;
+  tcp::acceptor acceptor_{io_, {boost::asio::ip::make_address("127.0.0.1"), 0}};
+  std::thread thread_;
+};
 
 }  // namespace
 
@@ -559,6 +599,23 @@ BOOST_AUTO_TEST_CASE(gzip_error_body_gives_one_valid_json_line) {
   BOOST_TEST(err.at("status").to_number<int>() == 503);
 }
 
+BOOST_AUTO_TEST_CASE(error_type_is_an_identifier_for_unknown_errors) {
+  if (!cli_available()) return;
+  // A type that is not an identifier (a proxy's prose), then a status nobody knows.
+  server.enqueue(reply::json(R"({"type":"error","error":{"type":"Service Unavailable","message":"down"}})", 599));
+  server.enqueue(reply::json("", 599));
+  auto prose = run(connect({"--json", "--max-retries", "0", "hi"}));
+  BOOST_TEST(prose.status == 1);
+  BOOST_TEST(json_object_of(prose.out).at("error").at("type").as_string() == "unknown_error", prose.out);
+  BOOST_TEST(json_object_of(prose.out).at("error").at("message").as_string() == "down");
+
+  auto empty = run(connect({"--max-retries", "0", "hi"}));
+  BOOST_TEST(empty.status == 1);
+  BOOST_TEST(contains(empty.err, "error: unknown_error: "), empty.err);
+  BOOST_TEST(!contains(empty.err, "unknown_error: unknown_error"), empty.err);  // no doubled phrase
+  BOOST_TEST(contains(empty.err, "(HTTP 599"), empty.err);
+}
+
 BOOST_AUTO_TEST_CASE(batch_lines_stay_valid_json_with_broken_error_bodies) {
   if (!cli_available()) return;
   server.enqueue(reply::json(latin1_body, 400));
@@ -599,6 +656,27 @@ BOOST_AUTO_TEST_CASE(events_lines_are_one_json_value_each) {
   auto lines = lines_of(r.out);
   BOOST_TEST(lines.size() == 6u, r.out);
   for (const auto& line : lines) json_object_of(line);
+}
+
+// Error reports a user can act on: error.type names the class of failure.
+
+BOOST_AUTO_TEST_CASE(tls_protocol_version_failure_is_a_tls_error) {
+  if (!cli_available()) return;
+  tls_version_mismatch_server old_server;
+  auto r = run({"--base-url", old_server.base_url(), "--api-key", test_key, "--max-retries", "0", "--json", "hi"});
+  BOOST_TEST(r.status == 3);
+  auto err = json_object_of(r.out);
+  BOOST_TEST(err.at("error").at("type").as_string() == "tls_error", r.out);
+  BOOST_TEST(err.at("status").is_null());
+}
+
+BOOST_AUTO_TEST_CASE(failed_stream_reports_its_200_status) {
+  if (!cli_available()) return;
+  server.enqueue(reply::stream().close_after_bytes(400));
+  auto r = run(connect({"--json", "hi"}));
+  BOOST_TEST(r.status == 3);
+  auto err = json_object_of(r.out);
+  BOOST_TEST(err.at("status").to_number<int>() == 200, r.out);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
