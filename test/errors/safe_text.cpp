@@ -89,6 +89,23 @@ BOOST_AUTO_TEST_CASE(a_sequence_that_never_completes_is_replaced) {
   BOOST_TEST(stream.finish().empty());
 }
 
+BOOST_AUTO_TEST_CASE(splitting_the_text_anywhere_gives_the_same_output) {
+  // Valid 3- and 4-byte characters, an ill-formed subpart, a surrogate, C1 and
+  // C0 controls, and a truncated character at the end.
+  const std::string text = "a\xe2\x82\xac\xf0\x9f\x98\x80\xe2\x82x\xed\xa0\x80\xc2\x9b\x1b\n\xf0\x9f";
+  const std::string whole = printable(text, printable_layout::lines);
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    for (std::size_t j = i; j <= text.size(); ++j) {
+      printable_stream stream;
+      std::string out = stream.append(std::string_view(text).substr(0, i));
+      out += stream.append(std::string_view(text).substr(i, j - i));
+      out += stream.append(std::string_view(text).substr(j));
+      out += stream.finish();
+      BOOST_TEST(out == whole, "split at " << i << " and " << j);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(printable_json_repairs_utf8_and_keeps_the_value) {
   // Boost.JSON's serializer copies ill-formed bytes as they are: the reason for printable_json.
   const std::string raw = boost::json::serialize(boost::json::string("caf\xe9 \x1b[2J \x7f \xC2\x9b"));
