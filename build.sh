@@ -72,7 +72,7 @@ case "${1:-}" in
     run_ctest "$build_root/release" -j "$jobs"
 
     stage "AddressSanitizer + UndefinedBehaviorSanitizer"
-    configure "$build_root/asan" -DCMAKE_BUILD_TYPE=Debug -DANTHROPIC_SANITIZE=address,undefined \
+    configure "$build_root/asan" -DCMAKE_BUILD_TYPE=Debug -DANTHROPIC_SANITIZE=address,undefined,float-cast-overflow \
       -DANTHROPIC_BUILD_EXAMPLES=OFF -DANTHROPIC_BUILD_BENCHMARKS=OFF "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1"
     cmake --build "$build_root/asan" -j "$jobs"
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 run_ctest "$build_root/asan" -j "$jobs"

@@ -84,8 +84,21 @@ void launch(const std::shared_ptr<client_core>& core,
 }
 
 /// Common frame of the three operations: hooks, configuration errors, request
-/// building, the exchange up to the response head.
+/// building, the exchange up to the response head. Neither copied nor moved:
+/// `info.target` views the `target` member.
 struct call_context {
+  call_context(std::shared_ptr<client_core> core_in, std::shared_ptr<op_control> control_in,
+               std::string_view operation, std::string_view api_path)
+      : core(std::move(core_in)),
+        control(std::move(control_in)),
+        target(core->url().target(api_path)),
+        info(core->new_request(operation, target)),
+        deadline(request_deadline(core->options().timeouts.request)) {
+    if (core->options().hooks.on_request_start) core->options().hooks.on_request_start(info);
+  }
+  call_context(const call_context&) = delete;
+  call_context& operator=(const call_context&) = delete;
+
   std::shared_ptr<client_core> core;
   std::shared_ptr<op_control> control;
   std::string target;
@@ -93,16 +106,6 @@ struct call_context {
   clock::time_point deadline;
   http_request request;
 };
-
-inline call_context begin_call(std::shared_ptr<client_core> core, std::shared_ptr<op_control> control,
-                               std::string_view operation, std::string_view api_path) {
-  call_context call{std::move(core), std::move(control), {}, {}, {}, {}};
-  call.target = call.core->url().target(api_path);
-  call.info = call.core->new_request(operation, call.target);
-  call.deadline = request_deadline(call.core->options().timeouts.request);
-  if (call.core->options().hooks.on_request_start) call.core->options().hooks.on_request_start(call.info);
-  return call;
-}
 
 inline void end_call(const call_context& call, boost::system::error_code ec) {
   if (call.core->options().hooks.on_request_end) call.core->options().hooks.on_request_end(call.info, ec);
@@ -119,29 +122,29 @@ inline boost::asio::awaitable<boost::system::error_code> async_post_and_read(cal
   const auto& opts = call.core->options();
   diag.http_status = static_cast<int>(conn->head().result_int());
   diag.request_id = std::string(conn->head()["request-id"]);
-  call.control->active_connection = conn.get();
-  ec = co_await async_read_whole_body(*conn, out, opts.max_response_size, opts.timeouts, call.deadline);
-  call.control->active_connection = nullptr;
+  std::string detail;
+  {
+    watched_connection watch(*call.control, conn.get());
+    ec = co_await async_read_whole_body(*conn, out, opts.max_response_size, opts.timeouts, call.deadline, detail);
+  }
   if (call.control->cancelled) ec = boost::asio::error::operation_aborted;
-  const bool reusable = !ec && conn->finish_exchange();
-  call.core->pool().release(std::move(conn), reusable);
+  if (!ec) conn.finish();
   if (ec == client_errc::response_too_large)
-    diag.message = "the response body exceeded max_response_size (" + std::to_string(opts.max_response_size) +
-                   " bytes)";
-  else if (ec && diag.message.empty())
-    diag.message = ec.message();
+    diag.message = "max_response_size is " + std::to_string(opts.max_response_size) + " bytes";
+  else if (ec && ec != boost::asio::error::operation_aborted)
+    diag.message = detail;
   co_return ec;
 }
 
 inline boost::asio::awaitable<op_result<message>> run_create(std::shared_ptr<client_core> core,
                                                              std::shared_ptr<op_control> control, std::string body) {
-  auto call = begin_call(std::move(core), std::move(control), "create", "/v1/messages");
+  call_context call(std::move(core), std::move(control), "create", "/v1/messages");
   op_result<message> result;
   std::string response;
   result.ec = co_await async_post_and_read(call, std::move(body), response, result.diag);
   if (!result.ec) {
     result.ec = parse_message(response, result.value);
-    if (result.ec) result.diag.message = "the response is not a message: " + body_snippet(response);
+    if (result.ec) result.diag.message = "the body is " + body_snippet(response);
   }
   if (!result.ec && call.core->options().hooks.on_usage) call.core->options().hooks.on_usage(call.info, result.value.usage);
   end_call(call, result.ec);
@@ -151,7 +154,7 @@ inline boost::asio::awaitable<op_result<message>> run_create(std::shared_ptr<cli
 inline boost::asio::awaitable<op_result<std::uint64_t>> run_count_tokens(std::shared_ptr<client_core> core,
                                                                          std::shared_ptr<op_control> control,
                                                                          std::string body) {
-  auto call = begin_call(std::move(core), std::move(control), "count_tokens", "/v1/messages/count_tokens");
+  call_context call(std::move(core), std::move(control), "count_tokens", "/v1/messages/count_tokens");
   op_result<std::uint64_t> result;
   std::string response;
   result.ec = co_await async_post_and_read(call, std::move(body), response, result.diag);
@@ -167,7 +170,7 @@ inline boost::asio::awaitable<op_result<std::uint64_t>> run_count_tokens(std::sh
       result.value = n;
     else
       result.ec = client_errc::invalid_message;
-    if (result.ec) result.diag.message = "the response is not a token count: " + body_snippet(response);
+    if (result.ec) result.diag.message = "expected a token count, the body is " + body_snippet(response);
   }
   end_call(call, result.ec);
   co_return result;
@@ -176,7 +179,7 @@ inline boost::asio::awaitable<op_result<std::uint64_t>> run_count_tokens(std::sh
 inline boost::asio::awaitable<op_result<message_stream>> run_stream(std::shared_ptr<client_core> core,
                                                                     std::shared_ptr<op_control> control,
                                                                     std::string body) {
-  auto call = begin_call(std::move(core), std::move(control), "stream", "/v1/messages");
+  call_context call(std::move(core), std::move(control), "stream", "/v1/messages");
   op_result<message_stream> result;
   if ((result.ec = call.core->config_error(result.diag))) {
     end_call(call, result.ec);
@@ -190,9 +193,11 @@ inline boost::asio::awaitable<op_result<message_stream>> run_stream(std::shared_
     end_call(call, ec);
     co_return result;
   }
-  // From here the stream reports the end of the request (on_request_end).
-  result.value = message_stream(
-      std::make_shared<stream_state>(call.core, std::move(conn), call.target, call.info.id, call.deadline));
+  // From here the stream reports the end of the request (on_request_end). The
+  // request deadline ends with the head: a long generation was billed already,
+  // so only the idle gap (and the optional whole-stream limit) bounds it.
+  result.value =
+      message_stream(std::make_shared<stream_state>(call.core, std::move(conn), call.target, call.info.id));
   co_return result;
 }
 
@@ -308,8 +313,9 @@ class basic_client {
   /// Handler signature: `void(boost::system::error_code, anthropic::message_stream)`.
   /// Retries happen only here, before any event reached the caller. Errors as for
   /// async_create, plus client_errc::unexpected_content_type for a 2xx response
-  /// that is not an event stream. The whole-request timeout also bounds the
-  /// stream's events.
+  /// that is not an event stream, unexpected_redirect for a 3xx. The
+  /// whole-request timeout ends when the head arrives: from then on the stream
+  /// is bounded by timeouts.idle and the optional timeouts.stream only.
   template <class CompletionToken = default_completion_token_type>
   auto async_stream(const message_request& req, CompletionToken&& token = {}) {
     return initiate<message_stream>(stream_initiation{core_, executor_}, token, nullptr,

@@ -100,12 +100,19 @@ inline constexpr boost::asio::cancellation_type_t supported_cancellation =
 /// Hands a type-erased handler its result the way Asio operations do: through the
 /// handler's associated executor (never inline from the initiating call, which the
 /// caller guarantees by completing from inside the client's own asynchronous work).
+///
+/// The cancellation slot is cleared there too, not on the client's executor: a
+/// caller emits cancellation on its own executor (a `||` or a parallel group on
+/// its strand), and a cancellation_slot is not thread-safe, so clearing it on
+/// another strand would race with that emit.
 template <class Signature, class... Args>
 void complete(boost::asio::any_completion_handler<Signature> handler, const boost::asio::any_io_executor& fallback,
               Args&&... args) {
-  boost::asio::get_associated_cancellation_slot(handler).clear();
   auto ex = boost::asio::get_associated_executor(handler, fallback);
-  boost::asio::dispatch(ex, boost::asio::append(std::move(handler), std::forward<Args>(args)...));
+  boost::asio::dispatch(ex, [handler = std::move(handler), ... args = std::forward<Args>(args)]() mutable {
+    boost::asio::get_associated_cancellation_slot(handler).clear();
+    std::move(handler)(std::move(args)...);
+  });
 }
 
 }  // namespace detail

@@ -33,8 +33,14 @@ struct timeout_options {
   /// Longest silence between two pieces of a response body (a stream's events included).
   std::chrono::milliseconds idle{std::chrono::minutes(5)};
   /// The whole operation, all attempts and retry delays included; for a stream,
-  /// until its last event.
+  /// until its response head arrived (client_errc::request_timeout).
   std::chrono::milliseconds request{std::chrono::minutes(10)};
+  /// A stream from its response head to its last event
+  /// (client_errc::stream_timeout). Off (zero) by default, as in the official
+  /// SDKs: a long generation (64K output tokens, extended thinking) is billed
+  /// once it started, so cutting it off wastes it; `idle` still catches a stream
+  /// that went silent.
+  std::chrono::milliseconds stream{0};
 };
 
 /// TLS settings. The system trust store is always used; extra CAs are added to it.

@@ -5,8 +5,10 @@
 #include <anthropic/completion.hpp>
 #include <anthropic/detail/client_core.hpp>
 #include <anthropic/detail/connection.hpp>
+#include <anthropic/detail/connection_lease.hpp>
 #include <anthropic/detail/deadline.hpp>
 #include <anthropic/detail/op_control.hpp>
+#include <anthropic/detail/transport_error.hpp>
 #include <anthropic/error.hpp>
 #include <anthropic/message_accumulator.hpp>
 #include <anthropic/sse/parser.hpp>
@@ -17,6 +19,7 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/system_executor.hpp>
@@ -25,6 +28,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 
 namespace anthropic {
@@ -39,13 +43,16 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
  public:
   using next_signature = void(boost::system::error_code, const stream_event*);
 
-  stream_state(std::shared_ptr<client_core> core, std::unique_ptr<connection> conn, std::string target,
-               std::uint64_t request_id_number, clock::time_point deadline)
+  /// `conn` holds the response head (2xx, text/event-stream). From here the
+  /// stream is bounded by the idle gap and by the optional whole-stream limit.
+  stream_state(std::shared_ptr<client_core> core, connection_lease conn, std::string target,
+               std::uint64_t request_id_number)
       : core_(std::move(core)),
         conn_(std::move(conn)),
         target_(std::move(target)),
         info_{request_id_number, "stream", {}},
-        deadline_(deadline),
+        deadline_(request_deadline(core_->options().timeouts.stream)),
+        http_status_(static_cast<int>(conn_->head().result_int())),
         framer_(sse::parser_options{core_->options().max_event_size}) {
     info_.target = target_;
     request_id_ = std::string(conn_->head()["request-id"]);
@@ -55,13 +62,19 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
   stream_state& operator=(const stream_state&) = delete;
 
   // A stream dropped before its end: its connection is mid-body, so it is closed,
-  // not pooled. The pool is only touched on the client's executor.
+  // not pooled; dropped after message_stop, the rest of its body is read in the
+  // background. The pool is only touched on the client's executor.
   ~stream_state() {
     if (!conn_) return;
     boost::asio::post(core_->executor(), [core = core_, conn = std::move(conn_), info = info_,
-                                          target = std::move(target_)]() mutable {
+                                          target = std::move(target_), complete = accumulator_.complete()]() mutable {
       info.target = target;
-      core->pool().release(std::move(conn), false);
+      if (complete) {
+        drain_in_background(core, std::move(conn));
+        if (core->options().hooks.on_request_end) core->options().hooks.on_request_end(info, {});
+        return;
+      }
+      conn.release(false);
       if (core->options().hooks.on_request_end)
         core->options().hooks.on_request_end(info, make_error_code(boost::asio::error::operation_aborted));
     });
@@ -139,18 +152,18 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
     auto ev = framer_.next(pending_, ec);
     if (!ev) {
       if (!ec) return step::need_read;
-      return keep_failure(ec, "a stream event exceeded max_event_size (" +
-                                  std::to_string(core_->options().max_event_size) + " bytes)");
+      return keep_failure(ec, "max_event_size is " + std::to_string(core_->options().max_event_size) + " bytes");
     }
     if ((ec = decoder_.decode(ev->data, event_)))
-      return keep_failure(ec, "cannot decode the stream event '" + std::string(ev->type) + "'");
+      return keep_failure(ec, "in the stream event '" + std::string(ev->type) + "'");
     if ((ec = accumulator_.apply(event_))) {
       if (ec.category() == api_category()) {
         diagnostics d = accumulator_.error_details();
         if (d.request_id.empty()) d.request_id = request_id_;
+        d.http_status = http_status_;
         return keep_failure(ec, std::move(d));
       }
-      return keep_failure(ec, "stream event '" + std::string(event_.type_name()) + "' does not fit the message");
+      return keep_failure(ec, "in the stream event '" + std::string(event_.type_name()) + "'");
     }
     return step::event;
   }
@@ -183,7 +196,7 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
     if (kept == step::event) co_return hand_out();
     if (kept == step::failed) co_return fail(step_error_, std::move(step_diag_));
     if (accumulator_.complete()) {
-      co_await finish_after_stop(control);
+      finish_after_stop();
       co_return next_result{{}, nullptr};
     }
     const auto& opts = core_->options();
@@ -198,16 +211,20 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
       }
       if (control.cancelled) co_return fail(boost::asio::error::operation_aborted, "");
 
-      control.active_connection = conn_.get();
-      auto [read_ec, piece] =
-          co_await conn_->async_read_body_some(limit_for(opts.timeouts.idle, client_errc::idle_timeout, deadline_));
-      control.active_connection = nullptr;
+      boost::system::error_code read_ec;
+      std::string_view piece;
+      {
+        watched_connection watch(control, conn_.get());
+        std::tie(read_ec, piece) = co_await conn_->async_read_body_some(
+            limit_for(opts.timeouts.idle, client_errc::idle_timeout, deadline_, client_errc::stream_timeout));
+      }
       if (control.cancelled) co_return fail(boost::asio::error::operation_aborted, "");
       if (read_ec) {
         if (read_ec.category() == client_category()) co_return fail(read_ec, "");
-        // The connection ended mid-body (EOF, reset, a chunk cut short).
-        co_return fail(make_error_code(client_errc::stream_truncated),
-                       "the connection failed before message_stop: " + read_ec.message());
+        // An early end is stream_truncated and bad framing invalid_response; a
+        // reset keeps the network's own code (a connection error to the user).
+        std::string detail = "the connection failed before message_stop";
+        co_return fail(classify_read_failure(read_ec, client_errc::stream_truncated, detail), detail);
       }
       if (piece.empty()) {  // the body ended
         framer_.finish();
@@ -217,31 +234,48 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
     }
   }
 
-  // After message_stop the body has (at most) its final chunk left: reading it
-  // lets the connection go back to the pool. This happens on the call after
-  // message_stop, because reading reuses the buffer that event's views point into.
-  boost::asio::awaitable<void> finish_after_stop(op_control& control) {
-    const auto& opts = core_->options();
-    bool clean = true;
-    while (clean && !conn_->body_done()) {
-      control.active_connection = conn_.get();
-      auto [ec, piece] =
-          co_await conn_->async_read_body_some(limit_for(opts.timeouts.idle, client_errc::idle_timeout, deadline_));
-      control.active_connection = nullptr;
-      clean = !ec && !control.cancelled && (piece.empty() || piece.find_first_not_of("\r\n") == std::string_view::npos);
-    }
-    const bool reusable = clean && conn_->finish_exchange();
-    core_->pool().release(std::move(conn_), reusable);
+  // After message_stop the body has (at most) its final chunk left. The caller
+  // gets its end of stream now; a server that never ends the body must not make
+  // it wait. (This runs on the call after message_stop: reading reuses the
+  // buffer that event's views point into.)
+  void finish_after_stop() {
+    if (conn_->body_done())
+      conn_.finish();
+    else
+      drain_in_background(core_, std::move(conn_));
     end({});
   }
+
+  // Reads the rest of a body after message_stop, bounded by a short time, and
+  // pools the connection when the body ended cleanly; otherwise closes it.
+  static void drain_in_background(std::shared_ptr<client_core> core, connection_lease conn) {
+    const auto ex = core->executor();
+    boost::asio::co_spawn(ex, drain_rest(std::move(core), std::move(conn)), boost::asio::detached);
+  }
+
+  static boost::asio::awaitable<void> drain_rest(std::shared_ptr<client_core> core, connection_lease conn) {
+    const auto deadline = clock::now() + after_stop_drain_limit;
+    const auto idle = core->options().timeouts.idle;
+    bool clean = true;
+    while (clean && !conn->body_done()) {
+      auto [ec, piece] = co_await conn->async_read_body_some(limit_for(idle, client_errc::idle_timeout, deadline));
+      clean = !ec && (piece.empty() || piece.find_first_not_of("\r\n") == std::string_view::npos);
+    }
+    if (clean) conn.finish();  // else the lease closes it
+  }
+
+  // How long the rest of a body may take after message_stop (the final chunk,
+  // normally already on its way).
+  static constexpr std::chrono::seconds after_stop_drain_limit{2};
 
   next_result fail(boost::system::error_code ec, std::string message) {
     return fail(ec, client_diagnostics(std::move(message)));
   }
 
-  // A failure the client found itself: its explanation and the response's request id.
+  // A failure the client found itself: its explanation, the response's status and request id.
   diagnostics client_diagnostics(std::string message) const {
     diagnostics d;
+    d.http_status = http_status_;
     d.request_id = request_id_;
     d.message = std::move(message);
     return d;
@@ -250,7 +284,7 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
   next_result fail(boost::system::error_code ec, diagnostics d) {
     failure_ = ec;
     failure_diag_ = std::move(d);
-    if (conn_) core_->pool().release(std::move(conn_), false);
+    conn_.release(false);
     end(ec);
     return {ec, nullptr};
   }
@@ -261,10 +295,11 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
   }
 
   std::shared_ptr<client_core> core_;
-  std::unique_ptr<connection> conn_;
+  connection_lease conn_;
   std::string target_;
   request_info info_;
-  clock::time_point deadline_;
+  clock::time_point deadline_;  // the optional whole-stream limit (timeouts.stream)
+  int http_status_;
   std::string request_id_;
   sse::parser framer_;
   event_decoder decoder_;

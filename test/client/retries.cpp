@@ -118,12 +118,13 @@ BOOST_AUTO_TEST_CASE(x_should_retry_false_is_obeyed) {
   BOOST_TEST(retries_seen == 0u);
 }
 
-BOOST_AUTO_TEST_CASE(x_should_retry_true_retries_a_conflict_only_where_allowed) {
+BOOST_AUTO_TEST_CASE(x_should_retry_true_is_obeyed_even_for_a_bad_request) {
   auto client = make_client();
-  server.enqueue(reply::error(400, "invalid_request_error", "bad").header("x-should-retry", "true"));
+  server.enqueue(reply::error(400, "invalid_request_error", "upstream hiccup").header("x-should-retry", "true"));
   auto [ec, diag] = create(client);
-  BOOST_TEST((ec == anthropic::api_errc::invalid_request_error));
-  BOOST_TEST(server.requests().size() == 1u);
+  BOOST_TEST(!ec, ec.message());
+  BOOST_TEST(server.requests().size() == 2u);
+  BOOST_TEST(retries_seen == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(client_errors_are_not_retried) {

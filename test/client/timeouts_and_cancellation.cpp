@@ -96,12 +96,14 @@ BOOST_AUTO_TEST_CASE(request_timeout_bounds_the_whole_request) {
   BOOST_TEST((std::chrono::steady_clock::now() - start < 1500ms));
 }
 
-BOOST_AUTO_TEST_CASE(request_timeout_also_bounds_a_stream) {
+BOOST_AUTO_TEST_CASE(request_timeout_ends_when_a_stream_head_arrived) {
+  // A long generation outlives timeouts.request: it was billed once it started.
   auto opts = quick();
   opts.timeouts.request = 300ms;
   anthropic::client client(io.get_executor(), opts);
-  server.enqueue(reply::stream().stall_after_events(2, 2s));
-  boost::system::error_code final_ec;
+  server.enqueue(reply::stream().stall_after_events(2, 800ms));
+  boost::system::error_code final_ec = anthropic::client_errc::stream_truncated;
+  std::string text;
   run([&]() -> asio::awaitable<void> {
     auto stream = co_await client.async_stream(sample_request());
     for (;;) {
@@ -111,8 +113,32 @@ BOOST_AUTO_TEST_CASE(request_timeout_also_bounds_a_stream) {
         break;
       }
     }
+    text = stream.message().text();
   }());
-  BOOST_TEST((final_ec == anthropic::client_errc::request_timeout));
+  BOOST_TEST(!final_ec, final_ec.message());
+  BOOST_TEST(!text.empty());
+}
+
+BOOST_AUTO_TEST_CASE(optional_whole_stream_limit_has_its_own_code) {
+  auto opts = quick();
+  opts.timeouts.stream = 300ms;
+  anthropic::client client(io.get_executor(), opts);
+  server.enqueue(reply::stream().stall_after_events(2, 2s));
+  boost::system::error_code final_ec;
+  std::size_t events = 0;
+  run([&]() -> asio::awaitable<void> {
+    auto stream = co_await client.async_stream(sample_request());
+    for (;;) {
+      auto [ec, ev] = co_await stream.async_next(asio::as_tuple(asio::use_awaitable));
+      if (ec || !ev) {
+        final_ec = ec;
+        break;
+      }
+      ++events;
+    }
+  }());
+  BOOST_TEST((final_ec == anthropic::client_errc::stream_timeout), final_ec.message());
+  BOOST_TEST(events == 2u);  // what arrived before the limit was handed out
 }
 
 BOOST_AUTO_TEST_CASE(tls_handshake_timeout) {

@@ -47,16 +47,30 @@ BOOST_AUTO_TEST_CASE(backoff_doubles_caps_at_eight_seconds_and_jitters_down_to_7
   BOOST_TEST(decide_retry(policy, 4, 500, nullptr, 0.5).delay.count() == 7000);
 }
 
-BOOST_AUTO_TEST_CASE(x_should_retry_overrides_the_status_table_but_not_the_never_list) {
+BOOST_AUTO_TEST_CASE(x_should_retry_overrides_the_status_table_for_every_status) {
   retry_policy policy;
   auto no = headers({{"x-should-retry", "false"}});
   auto yes = headers({{"x-should-retry", "true"}});
   BOOST_TEST(!decide_retry(policy, 0, 529, &no, 0.0).retry);
   BOOST_TEST(!decide_retry(policy, 0, 429, &no, 0.0).retry);
-  BOOST_TEST(decide_retry(policy, 0, 402, &yes, 0.0).retry);
-  BOOST_TEST(!decide_retry(policy, 0, 400, &yes, 0.0).retry);
-  BOOST_TEST(!decide_retry(policy, 0, 401, &yes, 0.0).retry);
-  BOOST_TEST(!decide_retry(policy, 0, 413, &yes, 0.0).retry);
+  for (int status : {400, 401, 402, 403, 404, 413})
+    BOOST_TEST(decide_retry(policy, 0, status, &yes, 0.0).retry, "HTTP " << status);
+  BOOST_TEST(!decide_retry(policy, 0, 400, nullptr, 0.0).retry);
+  BOOST_TEST(!decide_retry(policy, policy.max_retries, 400, &yes, 0.0).retry);  // the budget still holds
+}
+
+BOOST_AUTO_TEST_CASE(out_of_range_server_delays_are_clamped_not_undefined) {
+  // Run under UBSan (build.sh test): converting 1e19 ms to long long unclamped
+  // is undefined behaviour. Either way such a delay is not honoured.
+  retry_policy policy;
+  for (const char* huge : {"1e19", "-1e19", "1.7e308"}) {
+    auto ms = headers({{"retry-after-ms", huge}});
+    BOOST_TEST(decide_retry(policy, 1, 429, &ms, 0.0, fixed_now).delay.count() == 1000, "retry-after-ms: " << huge);
+    auto s = headers({{"retry-after", huge}});
+    BOOST_TEST(decide_retry(policy, 1, 429, &s, 0.0, fixed_now).delay.count() == 1000, "retry-after: " << huge);
+  }
+  auto ms = headers({{"retry-after-ms", "1e19"}});
+  BOOST_TEST(anthropic::detail::server_requested_delay(ms, fixed_now)->count() == 86'400'000);
 }
 
 BOOST_AUTO_TEST_CASE(server_delay_retry_after_ms_wins_over_retry_after) {

@@ -120,12 +120,13 @@ class connection {
     co_return boost::system::error_code{};
   }
 
-  /// Writes the request and reads the response head, both within `limit`.
+  /// Writes the request and reads the final response head, both within `limit`.
+  /// Interim 1xx heads (100 Continue, 103 Early Hints; RFC 9110 section 15.2) are
+  /// skipped; 101 Switching Protocols, which this client never asks for, fails
+  /// with client_errc::invalid_response.
   boost::asio::awaitable<boost::system::error_code> async_exchange_head(http_request& request, step_limit limit) {
     namespace http = boost::beast::http;
-    parser_.emplace();
-    parser_->header_limit(64 * 1024);
-    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());  // the caller enforces its own limit
+    interim_heads_ = 0;
     arm(limit);
     // (if/else rather than ?: around co_await: GCC 12 mishandles the latter.)
     boost::system::error_code ec;
@@ -137,22 +138,35 @@ class connection {
       ec = e;
     }
     if (ec) co_return fail(ec, limit);
-    if (use_tls_) {
-      auto [e, n] = co_await http::async_read_header(*tls_, read_buffer_, *parser_, use_tuple);
-      ec = e;
-    } else {
-      auto [e, n] = co_await http::async_read_header(lowest(), read_buffer_, *parser_, use_tuple);
-      ec = e;
+    for (;;) {
+      new_parser();
+      if (use_tls_) {
+        auto [e, n] = co_await http::async_read_header(*tls_, read_buffer_, *parser_, use_tuple);
+        ec = e;
+      } else {
+        auto [e, n] = co_await http::async_read_header(lowest(), read_buffer_, *parser_, use_tuple);
+        ec = e;
+      }
+      if (ec) co_return fail(ec, limit);
+      const unsigned status = parser_->get().result_int();
+      if (status >= 200 || status < 100) break;
+      // A flood of interim heads is bounded by `limit` and by this count.
+      if (status == 101 || ++interim_heads_ > max_interim_heads) {
+        abandon();
+        co_return make_error_code(client_errc::invalid_response);
+      }
     }
-    if (ec) co_return fail(ec, limit);
     co_return boost::system::error_code{};
   }
 
   /// True when the last exchange received at least one response byte (a failure
   /// before that on a pooled connection means the server had closed it).
   bool received_response_bytes() const noexcept {
-    return (parser_ && parser_->got_some()) || read_buffer_.size() > 0;
+    return interim_heads_ > 0 || (parser_ && parser_->got_some()) || read_buffer_.size() > 0;
   }
+
+  /// Interim (1xx) heads skipped by the last async_exchange_head.
+  unsigned interim_heads() const noexcept { return interim_heads_; }
 
   /// The head read by async_exchange_head.
   const boost::beast::http::response_header<>& head() const { return parser_->get().base(); }
@@ -198,9 +212,13 @@ class connection {
   /// True when the body is complete.
   bool body_done() const noexcept { return parser_ && parser_->is_done(); }
 
-  /// Marks the exchange finished; returns whether the connection may serve another request.
+  /// Marks the exchange finished; returns whether the connection may serve
+  /// another request: only when its response was read to the end and nothing
+  /// followed it (bytes after a response would be taken for the next request's
+  /// answer).
   bool finish_exchange() noexcept {
-    const bool reusable = open_ && parser_ && parser_->is_done() && parser_->keep_alive();
+    const bool reusable =
+        open_ && parser_ && parser_->is_done() && parser_->keep_alive() && read_buffer_.size() == 0;
     if (reusable) ++exchanges_;
     parser_.reset();
     lowest().expires_never();
@@ -209,6 +227,14 @@ class connection {
 
  private:
   static constexpr std::size_t max_read_buffer = 128 * 1024;
+  static constexpr std::size_t max_head_size = 64 * 1024;
+  static constexpr unsigned max_interim_heads = 16;
+
+  void new_parser() {
+    parser_.emplace();
+    parser_->header_limit(max_head_size);
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());  // the caller enforces its own limit
+  }
 
   // Resolution has no built-in timeout: a timer cancels the resolver. Both are
   // shared with the timer's handler, which may run after this step returned.
@@ -249,10 +275,15 @@ class connection {
   }
 
   boost::system::error_code fail(boost::system::error_code ec, const step_limit& limit) {
+    abandon();
+    return translate(ec, limit);
+  }
+
+  // The connection's state is unknown after a failed step: it is never reused.
+  void abandon() noexcept {
     open_ = false;
     boost::system::error_code ignored;
     lowest().socket().close(ignored);
-    return translate(ec, limit);
   }
 
   boost::beast::tcp_stream& lowest() { return use_tls_ ? tls_->next_layer() : *tcp_; }
@@ -261,6 +292,7 @@ class connection {
   bool use_tls_;
   bool open_ = false;
   std::size_t exchanges_ = 0;
+  unsigned interim_heads_ = 0;
   boost::beast::flat_buffer read_buffer_;
   std::optional<response_parser> parser_;
   std::unique_ptr<char[]> chunk_;

@@ -25,14 +25,17 @@ struct step_limit {
   client_errc on_expiry = client_errc::request_timeout;
 };
 
-inline step_limit limit_for(std::chrono::milliseconds phase, client_errc phase_code, clock::time_point deadline) {
+/// `deadline_code` is what the deadline's expiry reports: request_timeout for a
+/// request, stream_timeout for a stream's optional whole-stream limit.
+inline step_limit limit_for(std::chrono::milliseconds phase, client_errc phase_code, clock::time_point deadline,
+                            client_errc deadline_code = client_errc::request_timeout) {
   const bool has_phase = phase.count() > 0;
   const bool has_deadline = deadline != clock::time_point::max();
   if (!has_phase && !has_deadline) return {};
   const auto remaining = has_deadline ? std::max(deadline - clock::now(), clock::duration::zero())
                                       : clock::duration::max();
   if (has_phase && phase < remaining) return {false, phase, phase_code};
-  return {false, remaining, client_errc::request_timeout};
+  return {false, remaining, deadline_code};
 }
 
 }  // namespace anthropic::detail

@@ -30,6 +30,23 @@ struct op_control {
   }
 };
 
+/// Points an operation's control at the connection its current step uses, for
+/// the step's duration: the pointer is cleared on every way out of the scope
+/// (an exception from a hook included), so a late cancellation never reaches a
+/// connection that was released.
+class watched_connection {
+ public:
+  watched_connection(op_control& control, connection* conn) noexcept : control_(control) {
+    control_.active_connection = conn;
+  }
+  watched_connection(const watched_connection&) = delete;
+  watched_connection& operator=(const watched_connection&) = delete;
+  ~watched_connection() { control_.active_connection = nullptr; }
+
+ private:
+  op_control& control_;
+};
+
 /// Connects a handler's cancellation slot (if any) to `control`. The signal may
 /// be emitted from any thread: the cancellation itself runs on the client's executor.
 template <class Signature>

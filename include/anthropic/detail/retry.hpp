@@ -27,12 +27,6 @@ inline bool is_retryable_status(int status) noexcept {
   return status == 408 || status == 409 || status == 429 || status >= 500;
 }
 
-/// Statuses retrying cannot fix: the request itself is wrong, unauthorized or too big.
-/// Even `x-should-retry: true` does not make these retry.
-inline bool is_never_retried_status(int status) noexcept {
-  return status == 400 || status == 401 || status == 403 || status == 404 || status == 413;
-}
-
 /// Parses an HTTP date in the preferred IMF-fixdate form ("Sun, 06 Nov 1994 08:49:37 GMT").
 /// The obsolete RFC 850 and asctime forms are not sent by the API and not accepted.
 inline std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text) noexcept {
@@ -72,10 +66,16 @@ inline std::optional<std::chrono::milliseconds> server_requested_delay(const boo
     return value;
   };
   using ms = std::chrono::milliseconds;
+  // Converting a double outside long long's range is undefined behaviour; any
+  // delay beyond a day is as unusable as one of 1e19 ms, so clamp first.
+  auto to_ms = [](double millis) {
+    constexpr double a_day = 86'400'000.0;
+    return ms(static_cast<long long>(std::clamp(millis, -a_day, a_day)));
+  };
   if (auto it = headers.find("retry-after-ms"); it != headers.end())
-    if (auto v = parse_number(it->value())) return ms(static_cast<long long>(*v));
+    if (auto v = parse_number(it->value())) return to_ms(*v);
   if (auto it = headers.find(boost::beast::http::field::retry_after); it != headers.end()) {
-    if (auto v = parse_number(it->value())) return ms(static_cast<long long>(*v * 1000.0));
+    if (auto v = parse_number(it->value())) return to_ms(*v * 1000.0);
     if (auto when = parse_http_date(it->value()))
       return std::chrono::duration_cast<ms>(*when - now);
   }
@@ -93,10 +93,11 @@ inline retry_decision decide_retry(const retry_policy& policy, unsigned retries_
                                    std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) {
   if (retries_done >= policy.max_retries) return {};
   if (status != 0) {
-    if (is_never_retried_status(status)) return {};
     bool retry = is_retryable_status(status);
     if (headers) {
-      // The server knows better than a status table (e.g. a 409 that will never clear).
+      // The server knows better than a status table, for every status (as the
+      // official SDKs read it): a 409 that will never clear, a 400 from a
+      // router whose upstream had a hiccup.
       if (auto it = headers->find("x-should-retry"); it != headers->end()) {
         if (it->value() == "true") retry = true;
         else if (it->value() == "false") retry = false;

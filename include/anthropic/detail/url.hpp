@@ -93,4 +93,45 @@ inline boost::system::error_code parse_base_url(std::string_view text, base_url&
   return {};
 }
 
+/// A URL as it may appear in an error message: user info (`user:token@`) and
+/// any query (which may carry a key) replaced by "***", bytes outside printable
+/// ASCII written as \xNN (so a CR LF cannot start a second line), at most 200
+/// characters. For URLs from the configuration and from a server (a redirect).
+inline std::string redacted_url(std::string_view url) {
+  std::string_view scheme;
+  if (auto end = url.find("://"); end != std::string_view::npos) {
+    scheme = url.substr(0, end + 3);
+    url.remove_prefix(end + 3);
+  }
+  std::string_view authority = url.substr(0, url.find_first_of("/?#"));
+  std::string_view rest = url.substr(authority.size());
+  std::string shown(scheme);
+  if (auto at = authority.rfind('@'); at != std::string_view::npos) {
+    shown += "***@";
+    authority.remove_prefix(at + 1);
+  }
+  shown += authority;
+  if (auto query = rest.find_first_of("?#"); query != std::string_view::npos)
+    shown.append(rest.substr(0, query)).append(rest[query] == '?' ? "?***" : "");
+  else
+    shown += rest;
+
+  constexpr std::size_t limit = 200;
+  std::string out;
+  for (char ch : shown) {
+    if (out.size() >= limit) {
+      out += "...";
+      break;
+    }
+    const auto c = static_cast<unsigned char>(ch);
+    if (c > 0x20 && c < 0x7f) {
+      out += ch;
+    } else {
+      static constexpr char hex[] = "0123456789ABCDEF";
+      out.append("\\x").append(1, hex[c >> 4]).append(1, hex[c & 0xF]);
+    }
+  }
+  return out;
+}
+
 }  // namespace anthropic::detail
