@@ -56,6 +56,8 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
         framer_(sse::parser_options{core_->options().max_event_size}) {
     info_.target = target_;
     request_id_ = std::string(conn_->head()["request-id"]);
+    const auto& opts = core_->options();
+    accumulator_.set_max_size(opts.max_message_size ? opts.max_message_size : opts.max_response_size);
   }
 
   stream_state(const stream_state&) = delete;
@@ -154,7 +156,7 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
       if (!ec) return step::need_read;
       return keep_failure(ec, "max_event_size is " + std::to_string(core_->options().max_event_size) + " bytes");
     }
-    if ((ec = decoder_.decode(ev->data, event_)))
+    if ((ec = decoder_.decode(ev->type, ev->data, event_)))
       return keep_failure(ec, "in the stream event '" + std::string(ev->type) + "'");
     if ((ec = accumulator_.apply(event_))) {
       if (ec.category() == api_category()) {
@@ -163,6 +165,8 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
         d.http_status = http_status_;
         return keep_failure(ec, std::move(d));
       }
+      if (ec == client_errc::message_too_large)
+        return keep_failure(ec, "max_message_size is " + std::to_string(accumulator_.max_size()) + " bytes");
       return keep_failure(ec, "in the stream event '" + std::string(event_.type_name()) + "'");
     }
     return step::event;
