@@ -5,7 +5,13 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/steady_timer.hpp>
+
 #include <chrono>
+#include <string>
+#include <vector>
 
 namespace asio = boost::asio;
 using anthropic::test::client_fixture;
@@ -196,6 +202,155 @@ BOOST_AUTO_TEST_CASE(error_event_fails_the_stream_with_its_type) {
     }
   }());
   BOOST_TEST(server.requests().size() == 1u);
+}
+
+// Once the server sent any response byte, the POST may have been processed and
+// billed: a reply that is not a complete, retryable head is never retried.
+BOOST_AUTO_TEST_CASE(no_retry_once_the_server_answered) {
+  const std::vector<std::pair<std::string, std::string>> answers = {
+      {"garbled status line", "HTTP/1.1 2OO OK\r\ncontent-length: 0\r\n\r\n"},
+      {"head cut in half", "HTTP/1.1 200 OK\r\ncontent-type: applica"},
+      {"duplicate Content-Length", "HTTP/1.1 200 OK\r\ncontent-length: 2\r\ncontent-length: 3\r\n\r\n{}"},
+      {"header section over the limit", "HTTP/1.1 200 OK\r\nx-big: " + std::string(70 * 1024, 'a') + "\r\n\r\n"},
+      {"interim head then a reset", "HTTP/1.1 100 Continue\r\n\r\n"},
+  };
+  for (const auto& [what, bytes] : answers) {
+    auto client = make_client(2);
+    retries_seen = 0;
+    const auto before = server.requests().size();
+    server.enqueue(reply::raw(bytes));
+    auto [ec, diag] = create(client);
+    BOOST_TEST(ec.failed(), what);
+    BOOST_TEST(server.requests().size() - before == 1u, what << ": the request was sent again");
+    BOOST_TEST(retries_seen == 0u, what);
+    if (what != "interim head then a reset")
+      BOOST_TEST((ec == anthropic::client_errc::invalid_response), what << ": " << ec.message());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(interim_heads_are_skipped) {
+  auto client = make_client(0);
+  server.enqueue(reply::default_reply().before_head("HTTP/1.1 100 Continue\r\n\r\n"
+                                                    "HTTP/1.1 103 Early Hints\r\nlink: </style.css>\r\n\r\n"));
+  server.enqueue(reply::stream().before_head("HTTP/1.1 100 Continue\r\n\r\n"));
+  auto [ec, diag] = create(client);
+  BOOST_TEST(!ec, ec.message() << ": " << diag.message);
+  run([&]() -> asio::awaitable<void> {
+    auto stream = co_await client.async_stream(sample_request());
+    while (co_await stream.async_next()) {
+    }
+    BOOST_TEST(!stream.message().text().empty());
+  }());
+  // Each connection was read to its end: the next request on it gets its own answer.
+  auto [again, again_diag] = create(client);
+  BOOST_TEST(!again);
+  BOOST_TEST(server.connections_accepted() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_redirect_says_where_and_is_not_followed) {
+  auto client = make_client(2);
+  server.enqueue(reply::json("", 301).header("location", "https://user:secret@elsewhere.example/v1?key=k"));
+  auto [ec, diag] = create(client);
+  BOOST_TEST((ec == anthropic::client_errc::unexpected_redirect), ec.message());
+  BOOST_TEST(diag.http_status == 301);
+  BOOST_TEST(diag.message.find("elsewhere.example") != std::string::npos, diag.message);
+  BOOST_TEST(diag.message.find("secret") == std::string::npos, diag.message);
+  BOOST_TEST(diag.message.find("key=k") == std::string::npos, diag.message);
+  BOOST_TEST(server.requests().size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_base_url_with_credentials_is_refused_without_printing_them) {
+  auto opts = options();
+  opts.base_url = "https://user:sk-secret@127.0.0.1:1/\r\nX-Injected: 1";
+  anthropic::client client(io.get_executor(), opts);
+  auto [ec, diag] = create(client);
+  BOOST_TEST((ec == anthropic::client_errc::invalid_base_url));
+  BOOST_TEST(diag.message.find("sk-secret") == std::string::npos, diag.message);
+  BOOST_TEST(diag.message.find('\n') == std::string::npos, diag.message);
+  BOOST_TEST(diag.message.find("127.0.0.1") != std::string::npos, diag.message);
+}
+
+// Cancels an operation while it waits at one of its suspension points, then
+// checks that no pool slot was lost: max_connections new requests all complete.
+BOOST_AUTO_TEST_CASE(cancellation_at_every_suspension_point_returns_the_pool_slot) {
+  using namespace std::chrono_literals;
+  struct point {
+    const char* what;
+    reply script;
+    bool stream;
+  };
+  const std::vector<point> points = {
+      {"create: error body", reply::error(500, "api_error", "x").delay_body(5s), false},
+      {"create: retry delay", reply::error(429, "rate_limit_error", "x").header("retry-after", "2"), false},
+      {"create: response head", reply::default_reply().delay_head(5s), false},
+      {"create: body", reply::default_reply().delay_body(5s), false},
+      {"stream: error body", reply::error(529, "overloaded_error", "x").delay_body(5s), true},
+      {"stream: retry delay", reply::error(503, "api_error", "x").header("retry-after", "2"), true},
+      {"stream: response head", reply::stream().delay_head(5s), true},
+      {"stream: body", reply::stream().stall_after_events(2, 5s), true},
+  };
+  for (const auto& p : points) {
+    auto opts = options();
+    opts.max_connections = 2;
+    opts.timeouts.request = 3s;  // a leaked slot would make the requests below wait for this
+    anthropic::client client(io.get_executor(), opts);
+    for (int round = 0; round < 2; ++round) {  // each round would leak one of the two slots
+      server.enqueue(p.script);
+      boost::system::error_code result;
+      asio::cancellation_signal cancel;
+      asio::steady_timer timer(io, 150ms);
+      timer.async_wait([&](boost::system::error_code ec) {
+        if (!ec) cancel.emit(asio::cancellation_type::terminal);
+      });
+      run([&]() -> asio::awaitable<void> {
+        if (!p.stream) {
+          auto [ec, msg] = co_await client.async_create(
+              sample_request(), asio::bind_cancellation_slot(cancel.slot(), asio::as_tuple(asio::use_awaitable)));
+          result = ec;
+          co_return;
+        }
+        auto [ec, stream] = co_await client.async_stream(
+            sample_request(), asio::bind_cancellation_slot(cancel.slot(), asio::as_tuple(asio::use_awaitable)));
+        result = ec;
+        while (!ec && !result) {
+          auto [next_ec, ev] = co_await stream.async_next(
+              asio::bind_cancellation_slot(cancel.slot(), asio::as_tuple(asio::use_awaitable)));
+          result = next_ec;
+          if (!ev) break;
+        }
+      }());
+      BOOST_TEST((result == asio::error::operation_aborted), p.what << ": " << result.message());
+    }
+    BOOST_TEST(run_until([&] { return client.open_connections() == client.idle_connections(); }), p.what);
+    int completed = 0;
+    for (int i = 0; i < 2; ++i)
+      asio::co_spawn(io, client.async_create(sample_request(), asio::as_tuple(asio::use_awaitable)),
+                     [&](std::exception_ptr, std::tuple<boost::system::error_code, anthropic::message> r) {
+                       if (!std::get<0>(r)) ++completed;
+                     });
+    BOOST_TEST(run_until([&] { return completed == 2; }, std::chrono::seconds(10)), p.what);
+    BOOST_TEST(client.open_connections() <= 2u, p.what);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_body_never_ended_after_message_stop_does_not_hold_the_caller) {
+  using namespace std::chrono_literals;
+  auto opts = options();
+  opts.timeouts.idle = 30s;
+  anthropic::client client(io.get_executor(), opts);
+  server.enqueue(reply::stream().hold_body_open());
+  const auto start = std::chrono::steady_clock::now();
+  run([&]() -> asio::awaitable<void> {
+    auto stream = co_await client.async_stream(sample_request());
+    while (co_await stream.async_next()) {
+    }
+    BOOST_TEST(stream.complete());
+  }());
+  BOOST_TEST((std::chrono::steady_clock::now() - start < 1500ms));
+  // The connection is closed once the short bound passed; the client still works.
+  BOOST_TEST(run_until([&] { return client.open_connections() == 0u; }, std::chrono::seconds(5)));
+  auto [ec, diag] = create(client);
+  BOOST_TEST(!ec);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

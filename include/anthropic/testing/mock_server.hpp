@@ -148,6 +148,32 @@ class reply {
     script_.head_delay = d;
     return *this;
   }
+  /// Waits before sending the first byte of the body (after the head).
+  reply& delay_body(std::chrono::milliseconds d) {
+    script_.body_delay = d;
+    return *this;
+  }
+  /// Sends `bytes` verbatim before the response head, e.g. interim heads:
+  /// "HTTP/1.1 100 Continue\r\n\r\n" or "HTTP/1.1 103 Early Hints\r\nlink: </a>\r\n\r\n".
+  reply& before_head(std::string bytes) {
+    script_.before_head = std::move(bytes);
+    return *this;
+  }
+  /// Sends `bytes` verbatim instead of a response (a garbled status line, a
+  /// head cut in half, duplicate Content-Length...), then closes the connection.
+  static reply raw(std::string bytes) {
+    reply r;
+    r.script_.raw_response = std::move(bytes);
+    return r;
+  }
+  /// Sends the whole body but never its end (a chunked body's last chunk, or
+  /// the rest of a Content-Length); the connection stays open until the
+  /// client closes it or the server stops. A stream then has its message_stop
+  /// and no end of body.
+  reply& hold_body_open() {
+    script_.hold_body_open = true;
+    return *this;
+  }
   /// Closes the socket instead of answering (after delay_head, if any).
   reply& reset_before_head() {
     script_.reset_before_head = true;
@@ -627,6 +653,12 @@ class mock_server_state : public std::enable_shared_from_this<mock_server_state>
       socket_of(stream).close(ignored);
       co_return false;
     }
+    if (s.raw_response) {
+      co_await write_bytes(stream, *s.raw_response, one_byte);
+      co_return false;
+    }
+    if (!s.before_head.empty() && !co_await write_bytes(stream, s.before_head, one_byte)) co_return false;
+    if (s.body_delay.count() > 0 && !r.body.pieces.empty()) r.body.pieces.front().pause_before += s.body_delay;
     auto framing = s.body_framing;
     if (framing == reply_script::framing::automatic)
       framing = r.is_sse ? reply_script::framing::chunked : reply_script::framing::content_length;
@@ -673,6 +705,18 @@ class mock_server_state : public std::enable_shared_from_this<mock_server_state>
     if (r.body.abort_after) {
       boost::system::error_code ignored;
       socket_of(stream).close(ignored);
+      co_return false;
+    }
+    if (s.hold_body_open) {
+      // Wait for the client to give up (or the server to stop), reading nothing.
+      while (co_await pause(timer, std::chrono::seconds(1))) {
+        if (!socket_of(stream).is_open()) break;
+        char probe;
+        boost::system::error_code probe_ec;
+        socket_of(stream).non_blocking(true, probe_ec);
+        auto n = socket_of(stream).receive(net::buffer(&probe, 1), net::socket_base::message_peek, probe_ec);
+        if ((!probe_ec && n == 0) || (probe_ec && probe_ec != net::error::would_block)) break;
+      }
       co_return false;
     }
     if (framing == reply_script::framing::chunked && !co_await write_bytes(stream, "0\r\n\r\n", one_byte))

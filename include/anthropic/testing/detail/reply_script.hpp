@@ -37,6 +37,10 @@ struct reply_script {
   boost::beast::http::fields headers;  // set on top of the defaults
 
   std::chrono::milliseconds head_delay{0};
+  std::chrono::milliseconds body_delay{0};
+  std::string before_head;       // bytes written verbatim before the head (interim 1xx heads)
+  std::optional<std::string> raw_response;  // bytes written instead of the response, then the connection closes
+  bool hold_body_open = false;   // the body's end (last chunk) is never sent; the connection stays open
   bool reset_before_head = false;
   std::optional<std::size_t> close_after_body_bytes;
   bool one_byte_writes = false;
