@@ -300,7 +300,9 @@ BOOST_AUTO_TEST_CASE(named_ping_and_unknown_events_decode_with_any_data) {
   // Data that decodes is taken as it is, whatever the name.
   BOOST_REQUIRE(!decoder.decode("ping", R"({"type":"ping"})", ev));
   BOOST_TEST((ev.type() == event_type::ping));
-  BOOST_REQUIRE(!decoder.decode("future_event", anthropic::test::text_delta_event(2, "hi"), ev));
+  // The event views its data, which must outlive it.
+  std::string const delta = anthropic::test::text_delta_event(2, "hi");
+  BOOST_REQUIRE(!decoder.decode("future_event", delta, ev));
   BOOST_TEST((ev.type() == event_type::content_block_delta));
   BOOST_TEST(*ev.text_delta() == "hi");
   BOOST_REQUIRE(!decoder.decode("message", R"({"type":"message_stop"})", ev));
