@@ -160,16 +160,17 @@ class reply {
     return *this;
   }
   /// Sends `bytes` verbatim instead of a response (a garbled status line, a
-  /// head cut in half, duplicate Content-Length...), then closes the connection.
+  /// head cut in half, duplicate Content-Length...), then closes the connection
+  /// (or, with hold_body_open(), leaves it open: half a head, then silence).
   static reply raw(std::string bytes) {
     reply r;
     r.script_.raw_response = std::move(bytes);
     return r;
   }
-  /// Sends the whole body but never its end (a chunked body's last chunk, or
-  /// the rest of a Content-Length); the connection stays open until the
-  /// client closes it or the server stops. A stream then has its message_stop
-  /// and no end of body.
+  /// Sends the whole chunked body but never its end (the last chunk); the
+  /// connection stays open until the client closes it or the server stops. A
+  /// stream then has its message_stop and no end of body. (A Content-Length
+  /// body is complete without an end marker: for those use stall_after_bytes.)
   reply& hold_body_open() {
     script_.hold_body_open = true;
     return *this;
@@ -189,6 +190,35 @@ class reply {
   /// framing) are sent; no effect if the body is shorter.
   reply& close_after_bytes(std::size_t bytes) {
     script_.close_after_body_bytes = bytes;
+    return *this;
+  }
+  /// Like close_after_bytes(), with a TCP reset (RST) instead of a FIN.
+  reply& reset_after_bytes(std::size_t bytes) {
+    script_.close_after_body_bytes = bytes;
+    script_.drop_with_reset = true;
+    return *this;
+  }
+  /// Once `bytes` bytes of the body are sent, pauses for `d` (once), then goes on.
+  reply& stall_after_bytes(std::size_t bytes, std::chrono::milliseconds d) {
+    script_.stall_after_body_bytes = bytes;
+    script_.body_stall = d;
+    return *this;
+  }
+  /// Replaces the body's bytes from offset `bytes` on with 0x01 bytes, keeping
+  /// its length and framing: garbage where JSON or SSE should be.
+  reply& corrupt_after_bytes(std::size_t bytes) {
+    script_.corrupt_after_body_bytes = bytes;
+    return *this;
+  }
+  /// After `events` events, resets the connection (TCP RST).
+  reply& reset_after_events(std::size_t events) {
+    script_.reset_after_events = events;
+    return *this;
+  }
+  /// After `events` events, sends bytes that break the chunked framing, then
+  /// drops the connection.
+  reply& bad_chunk_after_events(std::size_t events) {
+    script_.bad_chunk_after_events = events;
     return *this;
   }
   /// After `events` events, sends `event: error` with this type and message and
@@ -255,6 +285,13 @@ class reply {
   }
 
   detail::reply_script script_;
+};
+
+/// What the server does to a connection instead of serving it.
+enum class connection_fault {
+  reset,    ///< a TCP reset right after accepting it
+  stall,    ///< accepts it and then never answers (nor completes a TLS handshake)
+  not_tls,  ///< answers the TLS handshake with plain-text HTTP, then closes
 };
 
 namespace detail {
@@ -332,6 +369,11 @@ class mock_server_state : public std::enable_shared_from_this<mock_server_state>
     for (std::size_t i = 0; i < times; ++i) script_.push_back(r);
   }
 
+  void fail_connections(connection_fault fault, std::size_t count) {
+    std::lock_guard lock(mutex_);
+    for (std::size_t i = 0; i < count; ++i) connection_faults_.push_back(fault);
+  }
+
   std::vector<recorded_request> requests() const {
     std::lock_guard lock(mutex_);
     return requests_;
@@ -370,6 +412,12 @@ class mock_server_state : public std::enable_shared_from_this<mock_server_state>
                                              net::ip::tcp::socket socket, std::size_t id) {
     try {
       net::steady_timer timer(self->executor_);
+      if (auto fault = self->next_connection_fault()) {
+        self->live_.emplace(id, live_connection{&socket, &timer});
+        registration reg{*self, id};
+        co_await inflict(socket, *fault);
+        co_return;
+      }
       if (self->tls_) {
         net::ssl::stream<net::ip::tcp::socket> stream(std::move(socket), *self->tls_);
         self->live_.emplace(id, live_connection{&stream.next_layer(), &timer});
@@ -442,6 +490,38 @@ class mock_server_state : public std::enable_shared_from_this<mock_server_state>
     rec.tls_resumed = tls_resumed;
     std::lock_guard lock(mutex_);
     requests_.push_back(std::move(rec));
+  }
+
+  std::optional<connection_fault> next_connection_fault() {
+    std::lock_guard lock(mutex_);
+    if (connection_faults_.empty()) return std::nullopt;
+    auto fault = connection_faults_.front();
+    connection_faults_.pop_front();
+    return fault;
+  }
+
+  static void drop(net::ip::tcp::socket& socket, bool with_reset) {
+    boost::system::error_code ignored;
+    if (with_reset) socket.set_option(net::socket_base::linger(true, 0), ignored);
+    socket.close(ignored);
+  }
+
+  static net::awaitable<void> inflict(net::ip::tcp::socket& socket, connection_fault fault) {
+    switch (fault) {
+      case connection_fault::reset: break;
+      case connection_fault::not_tls:
+        co_await net::async_write(socket, net::buffer(std::string_view("HTTP/1.1 400 Bad Request\r\n\r\n")),
+                                  net::as_tuple(net::use_awaitable));
+        break;
+      case connection_fault::stall:
+        // Reads (and ignores) whatever comes until the client gives up or the server stops.
+        for (char sink[1024];;) {
+          auto [ec, n] = co_await socket.async_read_some(net::buffer(sink), net::as_tuple(net::use_awaitable));
+          if (ec) break;
+        }
+        break;
+    }
+    drop(socket, fault == connection_fault::reset);
   }
 
   reply_script next_script() {
@@ -649,12 +729,12 @@ class mock_server_state : public std::enable_shared_from_this<mock_server_state>
     const reply_script& s = script ? *script : no_script;
     if (!co_await pause(timer, s.head_delay)) co_return false;
     if (s.reset_before_head) {
-      boost::system::error_code ignored;
-      socket_of(stream).close(ignored);
+      drop(socket_of(stream), s.drop_with_reset);
       co_return false;
     }
     if (s.raw_response) {
-      co_await write_bytes(stream, *s.raw_response, one_byte);
+      if (co_await write_bytes(stream, *s.raw_response, one_byte) && s.hold_body_open)
+        co_await hold_open(stream, timer);
       co_return false;
     }
     if (!s.before_head.empty() && !co_await write_bytes(stream, s.before_head, one_byte)) co_return false;
@@ -676,47 +756,38 @@ class mock_server_state : public std::enable_shared_from_this<mock_server_state>
     head += "\r\n";
     if (!co_await write_bytes(stream, head, one_byte)) co_return false;
 
-    std::optional<std::size_t> budget = s.close_after_body_bytes;
+    // Every body fault starts a piece of its own, so the loop below acts
+    // between pieces only.
+    for (const auto& at : {s.close_after_body_bytes, s.stall_after_body_bytes, s.corrupt_after_body_bytes})
+      if (at) split_body_at(r.body, *at);
+    std::size_t offset = 0;  // body bytes written so far
     for (auto& piece : r.body.pieces) {
-      if (!co_await pause(timer, piece.pause_before)) co_return false;
-      std::string_view payload = piece.bytes;
-      bool cut = budget && payload.size() >= *budget && *budget < remaining_bytes(r.body, piece);
-      if (budget) {
-        payload = payload.substr(0, std::min(payload.size(), *budget));
-        *budget -= payload.size();
-      }
-      if (!payload.empty()) {
-        std::string wire;
-        if (framing == reply_script::framing::chunked) {
-          char size[20];
-          std::snprintf(size, sizeof size, "%zx\r\n", payload.size());
-          wire.append(size).append(payload).append("\r\n");
-        } else {
-          wire.assign(payload);
-        }
-        if (!co_await write_bytes(stream, wire, one_byte)) co_return false;
-      }
-      if (cut) {
-        boost::system::error_code ignored;
-        socket_of(stream).close(ignored);
+      if (s.close_after_body_bytes && offset >= *s.close_after_body_bytes) {
+        co_await drop_after_writes(stream, timer, s.drop_with_reset);
         co_return false;
       }
+      if (s.stall_after_body_bytes == offset && !co_await pause(timer, s.body_stall)) co_return false;
+      if (!co_await pause(timer, piece.pause_before)) co_return false;
+      if (s.corrupt_after_body_bytes && offset >= *s.corrupt_after_body_bytes)
+        piece.bytes.assign(piece.bytes.size(), '\x01');
+      offset += piece.bytes.size();
+      if (piece.bytes.empty()) continue;
+      std::string wire;
+      if (framing == reply_script::framing::chunked && !piece.unframed) {
+        char size[20];
+        std::snprintf(size, sizeof size, "%zx\r\n", piece.bytes.size());
+        wire.append(size).append(piece.bytes).append("\r\n");
+      } else {
+        wire = std::move(piece.bytes);
+      }
+      if (!co_await write_bytes(stream, wire, one_byte)) co_return false;
     }
     if (r.body.abort_after) {
-      boost::system::error_code ignored;
-      socket_of(stream).close(ignored);
+      co_await drop_after_writes(stream, timer, r.body.abort_with_reset);
       co_return false;
     }
     if (s.hold_body_open) {
-      // Wait for the client to give up (or the server to stop), reading nothing.
-      while (co_await pause(timer, std::chrono::seconds(1))) {
-        if (!socket_of(stream).is_open()) break;
-        char probe;
-        boost::system::error_code probe_ec;
-        socket_of(stream).non_blocking(true, probe_ec);
-        auto n = socket_of(stream).receive(net::buffer(&probe, 1), net::socket_base::message_peek, probe_ec);
-        if ((!probe_ec && n == 0) || (probe_ec && probe_ec != net::error::would_block)) break;
-      }
+      co_await hold_open(stream, timer);
       co_return false;
     }
     if (framing == reply_script::framing::chunked && !co_await write_bytes(stream, "0\r\n\r\n", one_byte))
@@ -724,16 +795,26 @@ class mock_server_state : public std::enable_shared_from_this<mock_server_state>
     co_return framing != reply_script::framing::close_delimited;
   }
 
-  // Body bytes from `from` (inclusive) to the end: a cut only happens when the
-  // budget is smaller than what is left to send.
-  static std::size_t remaining_bytes(const body_plan& body, const body_piece& from) {
-    std::size_t n = 0;
-    bool counting = false;
-    for (const auto& p : body.pieces) {
-      counting = counting || &p == &from;
-      if (counting) n += p.bytes.size();
+  // A reset discards what the client has not read yet: before one, the client
+  // gets a moment to read what was written, as when a connection breaks a while
+  // after its last bytes, so that a test sees the fault where it was scripted.
+  template <class Stream>
+  net::awaitable<void> drop_after_writes(Stream& stream, net::steady_timer& timer, bool with_reset) {
+    if (with_reset) co_await pause(timer, std::chrono::milliseconds(50));
+    drop(socket_of(stream), with_reset);
+  }
+
+  // Waits for the client to give up (or the server to stop), reading nothing.
+  template <class Stream>
+  net::awaitable<void> hold_open(Stream& stream, net::steady_timer& timer) {
+    while (co_await pause(timer, std::chrono::milliseconds(100))) {
+      if (!socket_of(stream).is_open()) break;
+      char probe;
+      boost::system::error_code probe_ec;
+      socket_of(stream).non_blocking(true, probe_ec);
+      auto n = socket_of(stream).receive(net::buffer(&probe, 1), net::socket_base::message_peek, probe_ec);
+      if ((!probe_ec && n == 0) || (probe_ec && probe_ec != net::error::would_block)) break;
     }
-    return n;
   }
 
   // Ends a connection the way a server should: TLS close_notify (not waiting
@@ -768,6 +849,7 @@ class mock_server_state : public std::enable_shared_from_this<mock_server_state>
   std::atomic<std::size_t> connections_{0};
   mutable std::mutex mutex_;  // guards script_ and requests_, which other threads use
   std::deque<reply> script_;
+  std::deque<connection_fault> connection_faults_;
   std::vector<recorded_request> requests_;
 };
 
@@ -775,7 +857,7 @@ class mock_server_state : public std::enable_shared_from_this<mock_server_state>
 
 /// A scripted Anthropic-compatible server on 127.0.0.1 (ephemeral port).
 ///
-/// Thread safety: enqueue(), requests(), connections_accepted(), port(),
+/// Thread safety: enqueue(), fail_next_connections(), requests(), connections_accepted(), port(),
 /// base_url() and ca_pem() may be called from any thread while the server runs.
 /// All I/O runs on one strand of the given executor (or on the server's own
 /// thread).
@@ -839,6 +921,12 @@ class mock_server {
   void enqueue(reply r) { state_->enqueue(std::move(r), 1); }
   /// The next `times` requests get `r`.
   void enqueue(reply r, std::size_t times) { state_->enqueue(std::move(r), times); }
+
+  /// The next `count` accepted connections suffer `fault` instead of being
+  /// served (before the TLS handshake; no request is read or recorded).
+  void fail_next_connections(connection_fault fault, std::size_t count = 1) {
+    state_->fail_connections(fault, count);
+  }
 
   /// A snapshot of every request received so far, in arrival order.
   std::vector<recorded_request> requests() const { return state_->requests(); }

@@ -42,7 +42,12 @@ struct reply_script {
   std::optional<std::string> raw_response;  // bytes written instead of the response, then the connection closes
   bool hold_body_open = false;   // the body's end (last chunk) is never sent; the connection stays open
   bool reset_before_head = false;
+  // Body faults at an offset in the body's bytes (chunk framing not counted).
   std::optional<std::size_t> close_after_body_bytes;
+  bool drop_with_reset = false;  // drops send a TCP reset (RST) rather than a FIN
+  std::optional<std::size_t> stall_after_body_bytes;
+  std::chrono::milliseconds body_stall{0};
+  std::optional<std::size_t> corrupt_after_body_bytes;  // the rest of the body becomes 0x01 bytes, length kept
   bool one_byte_writes = false;
   bool close_connection = false;
   framing body_framing = framing::automatic;
@@ -56,20 +61,40 @@ struct reply_script {
   std::optional<std::size_t> malformed_json_after;
   std::optional<std::size_t> huge_event_after;
   std::size_t huge_event_bytes = 0;
+  std::optional<std::size_t> reset_after_events;      // a TCP reset
+  std::optional<std::size_t> bad_chunk_after_events;  // bytes that break the body's framing, then a drop
 };
 
 /// One write of the response body, after an optional pause.
 struct body_piece {
   std::string bytes;
   std::chrono::milliseconds pause_before{0};
+  bool unframed = false;  // written as is, outside the chunk framing (garbage)
 };
 
 /// The body as written: its pieces, and whether the connection is dropped right
-/// after them (no end of body, like a proxy that gave up).
+/// after them (no end of body, like a proxy that gave up), with a reset or not.
 struct body_plan {
   std::vector<body_piece> pieces;
   bool abort_after = false;
+  bool abort_with_reset = false;
 };
+
+/// Splits the piece that holds body offset `at` so that a piece starts there;
+/// the bytes and their order stay the same.
+inline void split_body_at(body_plan& plan, std::size_t at) {
+  std::size_t offset = 0;
+  for (std::size_t i = 0; i < plan.pieces.size(); ++i) {
+    const std::size_t size = plan.pieces[i].bytes.size();
+    if (at > offset && at < offset + size) {
+      body_piece rest{plan.pieces[i].bytes.substr(at - offset), {}, plan.pieces[i].unframed};
+      plan.pieces[i].bytes.resize(at - offset);
+      plan.pieces.insert(plan.pieces.begin() + static_cast<std::ptrdiff_t>(i) + 1, std::move(rest));
+      return;
+    }
+    offset += size;
+  }
+}
 
 /// Splits an SSE transcript after every blank line, keeping its bytes verbatim
 /// (the pieces concatenate to the input). Any line ending style is recognised.
@@ -129,6 +154,15 @@ inline body_plan plan_sse_body(std::vector<std::string> events, const reply_scri
     if (s.error_event_after == written) {
       plan.pieces.push_back({error_event(s.error_event_type, s.error_event_message), pause()});
       return plan;  // the API ends the stream after an error event
+    }
+    if (s.reset_after_events == written) {
+      plan.abort_after = plan.abort_with_reset = true;
+      return plan;
+    }
+    if (s.bad_chunk_after_events == written) {
+      plan.pieces.push_back({"not a chunk size\r\n\r\n", pause(), true});
+      plan.abort_after = true;
+      return plan;
     }
     if (s.malformed_sse_after == written) {
       // What a misbehaving proxy injects: an HTML page, no SSE framing, then a dropped connection.
