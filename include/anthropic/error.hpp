@@ -11,6 +11,8 @@
 // certificate check).
 #pragma once
 
+#include <anthropic/safe_text.hpp>
+
 #include <boost/system/error_code.hpp>
 #include <boost/system/system_error.hpp>
 
@@ -207,7 +209,9 @@ struct diagnostics {
 /// The exception thrown by the default completion token: the error code plus
 /// every detail of `diagnostics`. what() reads like
 /// "rate_limit_error: Number of request tokens has exceeded your rate limit
-///  (HTTP 429, request-id req_...)".
+///  (HTTP 429, request-id req_...)", made safe to print (printable(): one line,
+/// valid UTF-8, control characters shown escaped); details() keeps the server's
+/// text as it was sent.
 class api_error : public boost::system::system_error {
  public:
   api_error(boost::system::error_code ec, diagnostics diag)
@@ -232,7 +236,8 @@ class api_error : public boost::system::system_error {
       extra += "request-id " + diag.request_id;
     }
     if (!extra.empty()) text += " (" + extra + ")";
-    return text;
+    // what() is printed to terminals and logs, and most of it is the server's words.
+    return printable(text);
   }
 
  private:

@@ -3,6 +3,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+
 using anthropic::api_errc;
 using anthropic::client_errc;
 
@@ -46,6 +48,21 @@ BOOST_AUTO_TEST_CASE(exception_text_carries_type_message_status_and_request_id) 
   BOOST_TEST(what.find("req_123") != std::string::npos, what);
   BOOST_TEST((e.code() == api_errc::rate_limit_error));
   BOOST_TEST(e.http_status() == 429);
+}
+
+// The server's words reach what() (which users print) only in printable form: one
+// line, valid UTF-8, terminal controls shown rather than obeyed.
+BOOST_AUTO_TEST_CASE(exception_text_is_safe_to_print) {
+  anthropic::diagnostics diag{400, "invalid_request_error\x1b]0;pwned\x07",
+                              "line one\nline two\r\x1b[2J\xff", "req_\x1b[1m"};
+  anthropic::api_error e(api_errc::invalid_request_error, diag);
+  const std::string what = e.what();
+  BOOST_TEST(what.starts_with("invalid_request_error\\x1b]0;pwned\\x07: line one\\nline two\\r\\x1b[2J\uFFFD "
+                              "(HTTP 400, request-id req_\\x1b[1m)"),
+             what);
+  BOOST_TEST(std::none_of(what.begin(), what.end(), [](char c) { return c >= 0 && c < 0x20; }));
+  // The details keep what the server sent, for programs.
+  BOOST_TEST(e.server_message() == "line one\nline two\r\x1b[2J\xff");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -3,6 +3,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <string_view>
+
 using anthropic::api_errc;
 using anthropic::detail::parse_error_response;
 
@@ -62,6 +64,14 @@ BOOST_AUTO_TEST_CASE(snippet_never_splits_a_utf8_sequence) {
   body += "\xE2\x82\xAC tail";  // a 3-byte euro sign straddling the limit
   auto snippet = anthropic::detail::body_snippet(body);
   BOOST_TEST(snippet == std::string(199, 'a'));
+}
+
+// A Latin-1 or compressed error page: the snippet is valid UTF-8, whatever the bytes.
+BOOST_AUTO_TEST_CASE(snippet_of_bytes_that_are_not_utf8_is_valid_utf8) {
+  anthropic::diagnostics diag;
+  using namespace std::string_view_literals;
+  parse_error_response(502, "Erreur: d\xE9lai d\xE9pass\xE9 \x1f\x8b\x08\x00\xc2\x9b" "2J"sv, "", diag);
+  BOOST_TEST(diag.message == "Erreur: d\uFFFDlai d\uFFFDpass\uFFFD \uFFFD \\u{9b}2J");
 }
 
 BOOST_AUTO_TEST_CASE(empty_and_non_object_bodies) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <anthropic/error.hpp>
+#include <anthropic/safe_text.hpp>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
@@ -16,7 +17,8 @@ inline constexpr std::size_t error_snippet_limit = 200;
 
 /// A printable one-line excerpt of a body that is not the API's JSON (an HTML 502
 /// page from a proxy, say): runs of white space and control characters become one
-/// space, and the cut never splits a UTF-8 sequence.
+/// space, the cut never splits a UTF-8 sequence, and bytes that are not UTF-8 (a
+/// Latin-1 or compressed page) become U+FFFD (printable()).
 inline std::string body_snippet(std::string_view body, std::size_t limit = error_snippet_limit) {
   std::string out;
   out.reserve(std::min(body.size(), limit));
@@ -46,7 +48,7 @@ inline std::string body_snippet(std::string_view body, std::size_t limit = error
       if (end - (lead - 1) < want) out.resize(lead - 1);
     }
   }
-  return out;
+  return printable(out);
 }
 
 /// Fills `out` from an error response and returns its code (api_category).
