@@ -123,27 +123,18 @@ struct matrix_fixture : client_fixture {
   // One call through the no-throw path; a stream is read to its end or error.
   // The text is the message's, or what a failed stream delivered.
   boost::system::error_code call(anthropic::client& client, std::string& text) {
-    boost::system::error_code result;
-    text.clear();
-    run([&]() -> asio::awaitable<void> {
-      if (!streaming) {
-        auto [ec, msg] = co_await client.async_create(sample_request(), asio::as_tuple(asio::use_awaitable));
-        result = ec;
-        text = msg.text();
-        co_return;
-      }
-      auto [ec, stream] = co_await client.async_stream(sample_request(), asio::as_tuple(asio::use_awaitable));
-      result = ec;
-      std::string delivered;
-      while (!result) {
-        auto [next_ec, ev] = co_await stream.async_next(asio::as_tuple(asio::use_awaitable));
-        result = next_ec;
-        if (!ev) break;
-        if (auto delta = ev->text_delta()) delivered += *delta;
-      }
-      text = stream.message().text();
+    if (streaming) {
+      const auto outcome = read_stream(client);
+      text = outcome.text;
       // What the stream handed out is what its message holds, error or not.
-      BOOST_TEST(text == delivered);
+      BOOST_TEST(outcome.text == outcome.delivered_text);
+      return outcome.error;
+    }
+    boost::system::error_code result;
+    run([&]() -> asio::awaitable<void> {
+      auto [ec, msg] = co_await client.async_create(sample_request(), asio::as_tuple(asio::use_awaitable));
+      result = ec;
+      text = msg.text();
     }());
     return result;
   }

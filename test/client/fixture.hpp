@@ -6,6 +6,7 @@
 #include <anthropic/testing/mock_server.hpp>
 #include <anthropic/types/builders.hpp>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -46,6 +47,38 @@ struct client_fixture {
                            .max_tokens = 150,
                            .messages = {anthropic::user(std::move(prompt))},
                            .temperature = 0.7};
+  }
+
+  /// How a stream read to its end went.
+  struct stream_outcome {
+    boost::system::error_code error;  ///< of async_stream or the failing async_next; none when complete
+    std::size_t events = 0;           ///< events handed out
+    std::string delivered_text;       ///< the text deltas handed out, joined
+    std::string text;                 ///< the accumulated message's text
+    bool complete = false;            ///< stream.complete()
+    std::string message_id;           ///< the accumulated message's id
+  };
+
+  /// Streams `req` and reads every event until the end or the first error, on
+  /// the no-throw path.
+  stream_outcome read_stream(anthropic::client& client, message_request req = sample_request()) {
+    stream_outcome out;
+    run([&]() -> boost::asio::awaitable<void> {
+      auto [ec, stream] =
+          co_await client.async_stream(std::move(req), boost::asio::as_tuple(boost::asio::use_awaitable));
+      out.error = ec;
+      while (!out.error) {
+        auto [next_ec, ev] = co_await stream.async_next(boost::asio::as_tuple(boost::asio::use_awaitable));
+        out.error = next_ec;
+        if (!ev) break;
+        ++out.events;
+        if (auto delta = ev->text_delta()) out.delivered_text += *delta;
+      }
+      out.text = stream.message().text();
+      out.complete = stream.complete();
+      out.message_id = stream.message().id;
+    }());
+    return out;
   }
 
   /// Runs the io_context until `done()` holds; false if `limit` passed first.

@@ -163,24 +163,12 @@ BOOST_AUTO_TEST_CASE(stream_is_retried_before_its_head) {
 BOOST_AUTO_TEST_CASE(stream_is_not_retried_after_an_event) {
   auto client = make_client();
   server.enqueue(reply::stream().close_after_bytes(400));
-  boost::system::error_code final_ec;
-  std::size_t events = 0;
-  run([&]() -> asio::awaitable<void> {
-    auto stream = co_await client.async_stream(sample_request());
-    for (;;) {
-      auto [ec, ev] = co_await stream.async_next(asio::as_tuple(asio::use_awaitable));
-      if (ec || !ev) {
-        final_ec = ec;
-        break;
-      }
-      ++events;
-    }
-    // What arrived stays readable.
-    BOOST_TEST(!stream.message().id.empty());
-    BOOST_TEST(!stream.complete());
-  }());
-  BOOST_TEST(events >= 1u);
-  BOOST_TEST((final_ec == anthropic::client_errc::stream_truncated));
+  const auto outcome = read_stream(client);
+  // What arrived stays readable.
+  BOOST_TEST(!outcome.message_id.empty());
+  BOOST_TEST(!outcome.complete);
+  BOOST_TEST(outcome.events >= 1u);
+  BOOST_TEST((outcome.error == anthropic::client_errc::stream_truncated));
   BOOST_TEST(server.requests().size() == 1u);
   BOOST_TEST(retries_seen == 0u);
 }

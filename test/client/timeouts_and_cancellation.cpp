@@ -69,21 +69,9 @@ BOOST_AUTO_TEST_CASE(idle_timeout_between_stream_events) {
   opts.timeouts.idle = 100ms;
   anthropic::client client(io.get_executor(), opts);
   server.enqueue(reply::stream().stall_after_events(3, 2s));
-  boost::system::error_code final_ec;
-  std::size_t events = 0;
-  run([&]() -> asio::awaitable<void> {
-    auto stream = co_await client.async_stream(sample_request());
-    for (;;) {
-      auto [ec, ev] = co_await stream.async_next(asio::as_tuple(asio::use_awaitable));
-      if (ec || !ev) {
-        final_ec = ec;
-        break;
-      }
-      ++events;
-    }
-  }());
-  BOOST_TEST(events == 3u);
-  BOOST_TEST((final_ec == anthropic::client_errc::idle_timeout));
+  const auto outcome = read_stream(client);
+  BOOST_TEST(outcome.events == 3u);
+  BOOST_TEST((outcome.error == anthropic::client_errc::idle_timeout));
 }
 
 BOOST_AUTO_TEST_CASE(request_timeout_bounds_the_whole_request) {
@@ -102,21 +90,10 @@ BOOST_AUTO_TEST_CASE(request_timeout_ends_when_a_stream_head_arrived) {
   opts.timeouts.request = 300ms;
   anthropic::client client(io.get_executor(), opts);
   server.enqueue(reply::stream().stall_after_events(2, 800ms));
-  boost::system::error_code final_ec = anthropic::client_errc::stream_truncated;
-  std::string text;
-  run([&]() -> asio::awaitable<void> {
-    auto stream = co_await client.async_stream(sample_request());
-    for (;;) {
-      auto [ec, ev] = co_await stream.async_next(asio::as_tuple(asio::use_awaitable));
-      if (ec || !ev) {
-        final_ec = ec;
-        break;
-      }
-    }
-    text = stream.message().text();
-  }());
-  BOOST_TEST(!final_ec, final_ec.message());
-  BOOST_TEST(!text.empty());
+  const auto outcome = read_stream(client);
+  BOOST_TEST(!outcome.error, outcome.error.message());
+  BOOST_TEST(outcome.complete);
+  BOOST_TEST(!outcome.text.empty());
 }
 
 BOOST_AUTO_TEST_CASE(optional_whole_stream_limit_has_its_own_code) {
@@ -124,21 +101,9 @@ BOOST_AUTO_TEST_CASE(optional_whole_stream_limit_has_its_own_code) {
   opts.timeouts.stream = 300ms;
   anthropic::client client(io.get_executor(), opts);
   server.enqueue(reply::stream().stall_after_events(2, 2s));
-  boost::system::error_code final_ec;
-  std::size_t events = 0;
-  run([&]() -> asio::awaitable<void> {
-    auto stream = co_await client.async_stream(sample_request());
-    for (;;) {
-      auto [ec, ev] = co_await stream.async_next(asio::as_tuple(asio::use_awaitable));
-      if (ec || !ev) {
-        final_ec = ec;
-        break;
-      }
-      ++events;
-    }
-  }());
-  BOOST_TEST((final_ec == anthropic::client_errc::stream_timeout), final_ec.message());
-  BOOST_TEST(events == 2u);  // what arrived before the limit was handed out
+  const auto outcome = read_stream(client);
+  BOOST_TEST((outcome.error == anthropic::client_errc::stream_timeout), outcome.error.message());
+  BOOST_TEST(outcome.events == 2u);  // what arrived before the limit was handed out
 }
 
 BOOST_AUTO_TEST_CASE(tls_handshake_timeout) {
