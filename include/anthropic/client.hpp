@@ -239,7 +239,8 @@ struct default_token_for<Executor, std::void_t<typename Executor::default_comple
 /// Thread safety: the client's state is only touched on its executor. On an
 /// io_context run by one thread, any number of coroutines may share a client.
 /// When several threads run the io_context, give the client a strand
-/// (`asio::make_strand(io)`); operations may then be started from any thread.
+/// (`asio::make_strand(io)`); operations may then be started from any thread,
+/// and cancelled from the caller's own strand (`||`, parallel groups).
 /// A client itself (the object) must not be moved or destroyed concurrently
 /// with starting operations.
 ///

@@ -8,7 +8,6 @@
 
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/append.hpp>
-#include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/associator.hpp>
 #include <boost/asio/async_result.hpp>
@@ -101,18 +100,24 @@ inline constexpr boost::asio::cancellation_type_t supported_cancellation =
 /// handler's associated executor (never inline from the initiating call, which the
 /// caller guarantees by completing from inside the client's own asynchronous work).
 ///
-/// The cancellation slot is cleared there too, not on the client's executor: a
-/// caller emits cancellation on its own executor (a `||` or a parallel group on
-/// its strand), and a cancellation_slot is not thread-safe, so clearing it on
-/// another strand would race with that emit.
+/// The handler's cancellation slot is deliberately left alone (not cleared). The
+/// slot belongs to its emitter, which may emit on it at any time from its own
+/// thread of control, and a cancellation_slot is not thread-safe; clearing it
+/// anywhere else races with that emit, and nothing here tells which thread the
+/// emitter uses. Clearing it on the handler's executor is not enough: in a
+/// parallel group the per-operation handler has no associated executor, so it
+/// runs on the client's strand, while the group's other operation (a timer on
+/// the caller's strand) completes there and emits on this very slot
+/// (ThreadSanitizer: concurrency/races_cancelled_from_other_strands). Asio's own
+/// operations (timers, sockets, async_compose) leave their cancellation handler
+/// installed as well: the one connect_cancellation installs stays safe to call
+/// after the operation completed, from any thread (it then does nothing), until
+/// the emitter replaces or destroys it.
 template <class Signature, class... Args>
 void complete(boost::asio::any_completion_handler<Signature> handler, const boost::asio::any_io_executor& fallback,
               Args&&... args) {
   auto ex = boost::asio::get_associated_executor(handler, fallback);
-  boost::asio::dispatch(ex, [handler = std::move(handler), ... args = std::forward<Args>(args)]() mutable {
-    boost::asio::get_associated_cancellation_slot(handler).clear();
-    std::move(handler)(std::move(args)...);
-  });
+  boost::asio::dispatch(ex, boost::asio::append(std::move(handler), std::forward<Args>(args)...));
 }
 
 }  // namespace detail

@@ -47,8 +47,13 @@ class watched_connection {
   op_control& control_;
 };
 
-/// Connects a handler's cancellation slot (if any) to `control`. The signal may
-/// be emitted from any thread: the cancellation itself runs on the client's executor.
+/// Connects a handler's cancellation slot (if any) to `control`. Called on the
+/// initiating thread (the emitter's thread of control). The installed handler is
+/// never removed by the library (see detail::complete): the emitter may call it
+/// from its own thread at any time, also after the operation completed, and may
+/// destroy it whenever it likes. So it touches nothing but its own copies: the
+/// cancellation itself is posted to the client's executor, and reaches `control`
+/// only while the operation still holds it (a late one then finds nothing to interrupt).
 template <class Signature>
 void connect_cancellation(boost::asio::any_completion_handler<Signature>& handler,
                           const std::shared_ptr<op_control>& control, const boost::asio::any_io_executor& ex) {
