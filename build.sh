@@ -23,6 +23,10 @@ configure() {  # configure DIR [cmake args...]
   local dir=$1; shift
   cmake -S "$root" -B "$dir" "${generator[@]}" "${launcher[@]}" "$@" >/dev/null
 }
+# The test stages hold the project's own code to -Werror; the demo does not.
+configure_strict() {  # configure_strict DIR [cmake args...]
+  configure "$@" -DANTHROPIC_WARNINGS_AS_ERRORS=ON
+}
 
 stage() { printf '\n=== %s\n' "$*"; }
 
@@ -66,13 +70,13 @@ case "${1:-}" in
     # so the examples and anthropic-cli, whose tests check behaviour, are built
     # once, without optimisation; the sanitizer stages rebuild only the tests.
     stage "optimised build (g++ -O2, -Wall -Wextra -Wpedantic -Werror): tests, examples, CLI, package"
-    configure "$build_root/release" -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG" \
+    configure_strict "$build_root/release" -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG" \
       -DANTHROPIC_EXAMPLE_FLAGS=-O0
     cmake --build "$build_root/release" -j "$jobs"
     run_ctest "$build_root/release" -j "$jobs"
 
     stage "AddressSanitizer + UndefinedBehaviorSanitizer"
-    configure "$build_root/asan" -DCMAKE_BUILD_TYPE=Debug -DANTHROPIC_SANITIZE=address,undefined,float-cast-overflow \
+    configure_strict "$build_root/asan" -DCMAKE_BUILD_TYPE=Debug -DANTHROPIC_SANITIZE=address,undefined,float-cast-overflow \
       -DANTHROPIC_BUILD_EXAMPLES=OFF -DANTHROPIC_BUILD_BENCHMARKS=OFF "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1"
     cmake --build "$build_root/asan" -j "$jobs"
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 run_ctest "$build_root/asan" -j "$jobs"
@@ -80,13 +84,13 @@ case "${1:-}" in
     stage "ThreadSanitizer: the client suite, including a 4-thread io_context"
     # g++ warns that TSan does not model Asio's atomic_thread_fence; the fences sit
     # beside atomics TSan does see, so the warning is noise, not a finding.
-    configure "$build_root/tsan" -DCMAKE_BUILD_TYPE=Debug -DANTHROPIC_SANITIZE=thread \
+    configure_strict "$build_root/tsan" -DCMAKE_BUILD_TYPE=Debug -DANTHROPIC_SANITIZE=thread \
       -DANTHROPIC_BUILD_EXAMPLES=OFF -DANTHROPIC_BUILD_BENCHMARKS=OFF "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1 -Wno-tsan"
     cmake --build "$build_root/tsan" -j "$jobs" --target test_client
     TSAN_OPTIONS=halt_on_error=1 run_ctest "$build_root/tsan" -R '^client$'
 
     stage "libFuzzer (clang-14), ${ANTHROPIC_FUZZ_SECONDS:-30} s per target"
-    configure "$build_root/fuzz" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 \
+    configure_strict "$build_root/fuzz" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 \
       -DANTHROPIC_BUILD_FUZZERS=ON -DANTHROPIC_BUILD_EXAMPLES=OFF -DANTHROPIC_BUILD_BENCHMARKS=OFF \
       -DANTHROPIC_FUZZ_SECONDS="${ANTHROPIC_FUZZ_SECONDS:-30}"
     cmake --build "$build_root/fuzz" -j "$jobs"

@@ -216,6 +216,19 @@ BOOST_AUTO_TEST_CASE(no_retry_once_the_server_answered) {
   }
 }
 
+// A 200 whose body ends early: the message was generated (and billed), so it is
+// not asked for again, and the error names a response, not a stream.
+BOOST_AUTO_TEST_CASE(a_body_cut_short_is_response_truncated_and_not_retried) {
+  auto client = make_client(2);
+  server.enqueue(reply::default_reply().close_after_bytes(50));
+  auto [ec, diag] = create(client);
+  BOOST_TEST((ec == anthropic::client_errc::response_truncated), ec.message());
+  BOOST_TEST(ec.message().find("stream") == std::string::npos, ec.message());
+  BOOST_TEST(diag.message.find("stream") == std::string::npos, diag.message);
+  BOOST_TEST(server.requests().size() == 1u);
+  BOOST_TEST(retries_seen == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(interim_heads_are_skipped) {
   auto client = make_client(0);
   server.enqueue(reply::default_reply().before_head("HTTP/1.1 100 Continue\r\n\r\n"

@@ -81,7 +81,12 @@ struct response {
         std::string line = block.substr(line_start, line_end == std::string::npos ? std::string::npos
                                                                                    : line_end - line_start);
         if (line.rfind("event: ", 0) == 0) ev.name = line.substr(7);
-        if (line.rfind("data: ", 0) == 0) ev.data += (ev.data.empty() ? "" : "\n") + line.substr(6);
+        if (line.rfind("data: ", 0) == 0) {
+          // Appended in place: `(cond ? "" : "\n") + line.substr(6)` draws a false
+          // -Wrestrict from GCC 12 at -O3 (GCC bug 105329).
+          if (!ev.data.empty()) ev.data += '\n';
+          ev.data.append(line, 6);
+        }
         if (line_end == std::string::npos) break;
         line_start = line_end + 1;
       }

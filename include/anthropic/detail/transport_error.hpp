@@ -56,7 +56,11 @@ inline boost::system::error_code classify_read_failure(const boost::system::erro
     return make_error_code(client_errc::invalid_response);
   }
   if (is_connection_end(ec)) {
-    detail = "the connection ended early (" + ec.message() + ")";
+    // Asio words a TLS close without close_notify "stream truncated", which in
+    // a non-streamed reply would read like the failure of a stream.
+    detail = ec == boost::asio::ssl::error::stream_truncated
+                 ? "the connection ended early (closed without a TLS close_notify)"
+                 : "the connection ended early (" + ec.message() + ")";
     return make_error_code(truncated);
   }
   return ec;
