@@ -6,8 +6,9 @@
 namespace anthropic {
 
 /// Retry settings of a client. A request is retried on 408, 409, 429, >= 500 and on
-/// connection failures before any response byte; `x-should-retry` from the server
-/// overrides that (except for 400, 401, 403, 404 and 413, which are never retried).
+/// connection failures before any response byte; `x-should-retry: true` or `false`
+/// from the server overrides that for every status. Once response bytes arrived
+/// without a complete head (a garbled or cut head), the request is not retried.
 /// The delay comes from `retry-after-ms`, then `retry-after` (seconds or HTTP date,
 /// honoured up to 60 s), else exponential backoff. A stream is never retried once an
 /// event has reached the caller.
