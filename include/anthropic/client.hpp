@@ -2,10 +2,10 @@
 #pragma once
 
 #include <anthropic/completion.hpp>
-#include <anthropic/detail/client_core.hpp>
-#include <anthropic/detail/error_response.hpp>
-#include <anthropic/detail/exchange.hpp>
-#include <anthropic/detail/op_control.hpp>
+#include <anthropic/detail/io/client_core.hpp>
+#include <anthropic/detail/sansio/error_response.hpp>
+#include <anthropic/detail/io/exchange.hpp>
+#include <anthropic/detail/io/op_control.hpp>
 #include <anthropic/error.hpp>
 #include <anthropic/options.hpp>
 #include <anthropic/stream.hpp>

@@ -16,7 +16,7 @@
 // so far stays readable after any error.
 #pragma once
 
-#include <anthropic/detail/event_scanner.hpp>
+#include <anthropic/detail/sansio/event_scanner.hpp>
 #include <anthropic/error.hpp>
 #include <anthropic/types/content.hpp>
 #include <anthropic/types/message.hpp>

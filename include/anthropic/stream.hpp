@@ -3,12 +3,12 @@
 #pragma once
 
 #include <anthropic/completion.hpp>
-#include <anthropic/detail/client_core.hpp>
-#include <anthropic/detail/connection.hpp>
-#include <anthropic/detail/connection_lease.hpp>
-#include <anthropic/detail/deadline.hpp>
-#include <anthropic/detail/op_control.hpp>
-#include <anthropic/detail/transport_error.hpp>
+#include <anthropic/detail/io/client_core.hpp>
+#include <anthropic/detail/io/connection.hpp>
+#include <anthropic/detail/io/connection_lease.hpp>
+#include <anthropic/detail/sansio/deadline.hpp>
+#include <anthropic/detail/io/op_control.hpp>
+#include <anthropic/detail/sansio/transport_error.hpp>
 #include <anthropic/error.hpp>
 #include <anthropic/message_accumulator.hpp>
 #include <anthropic/sse/parser.hpp>

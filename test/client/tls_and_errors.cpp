@@ -2,7 +2,7 @@
 // configuration errors, and the API key kept out of every error text.
 #include "fixture.hpp"
 
-#include <anthropic/detail/url.hpp>
+#include <anthropic/detail/sansio/url.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/test/unit_test.hpp>

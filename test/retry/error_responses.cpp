@@ -1,5 +1,5 @@
 // Error responses become codes and diagnostics a user can act on.
-#include <anthropic/detail/error_response.hpp>
+#include <anthropic/detail/sansio/error_response.hpp>
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,7 +1,7 @@
 // The decisions of a request, attempt by attempt, without sockets: every
 // transport failure before, during and after the response head, every kind of
 // status, on a fresh or a pooled connection, with retries left or not.
-#include <anthropic/detail/request_attempts.hpp>
+#include <anthropic/detail/sansio/request_attempts.hpp>
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>

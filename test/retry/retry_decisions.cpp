@@ -1,5 +1,5 @@
 // Retry decisions: which failures retry, how long to wait, and the server's say.
-#include <anthropic/detail/retry.hpp>
+#include <anthropic/detail/sansio/retry.hpp>
 
 #include <boost/test/unit_test.hpp>
 

@@ -9,7 +9,7 @@
 // citations_delta) are parsed into typed values owned by the event.
 #pragma once
 
-#include <anthropic/detail/event_scanner.hpp>
+#include <anthropic/detail/sansio/event_scanner.hpp>
 #include <anthropic/error.hpp>
 #include <anthropic/types/content.hpp>
 #include <anthropic/types/message.hpp>

@@ -1,7 +1,7 @@
 // The request headers a client sends, validated once, and the requests built from them.
 #pragma once
 
-#include <anthropic/detail/url.hpp>
+#include <anthropic/detail/sansio/url.hpp>
 #include <anthropic/error.hpp>
 #include <anthropic/options.hpp>
 #include <anthropic/version.hpp>

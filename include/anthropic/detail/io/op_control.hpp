@@ -2,7 +2,7 @@
 // cancellation request can interrupt exactly that (and nothing shared).
 #pragma once
 
-#include <anthropic/detail/connection.hpp>
+#include <anthropic/detail/io/connection.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/any_completion_handler.hpp>

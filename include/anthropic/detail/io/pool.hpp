@@ -3,9 +3,9 @@
 // the idle expiry (checked whenever the pool is used), and requests over the cap waiting in FIFO order.
 #pragma once
 
-#include <anthropic/detail/connection.hpp>
-#include <anthropic/detail/deadline.hpp>
-#include <anthropic/detail/op_control.hpp>
+#include <anthropic/detail/io/connection.hpp>
+#include <anthropic/detail/sansio/deadline.hpp>
+#include <anthropic/detail/io/op_control.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>

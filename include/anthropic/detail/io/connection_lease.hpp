@@ -1,8 +1,8 @@
 // One connection taken from a client's pool, owned until it is given back.
 #pragma once
 
-#include <anthropic/detail/client_core.hpp>
-#include <anthropic/detail/connection.hpp>
+#include <anthropic/detail/io/client_core.hpp>
+#include <anthropic/detail/io/connection.hpp>
 
 #include <memory>
 #include <utility>

@@ -5,10 +5,10 @@
 // exhaustively without sockets (test/retry/request_attempts.cpp).
 #pragma once
 
-#include <anthropic/detail/error_response.hpp>
-#include <anthropic/detail/retry.hpp>
-#include <anthropic/detail/transport_error.hpp>
-#include <anthropic/detail/url.hpp>
+#include <anthropic/detail/sansio/error_response.hpp>
+#include <anthropic/detail/sansio/retry.hpp>
+#include <anthropic/detail/sansio/transport_error.hpp>
+#include <anthropic/detail/sansio/url.hpp>
 #include <anthropic/error.hpp>
 #include <anthropic/retry_policy.hpp>
 

@@ -3,10 +3,10 @@
 // every running operation, so an operation never outlives what it uses.
 #pragma once
 
-#include <anthropic/detail/http_request.hpp>
-#include <anthropic/detail/pool.hpp>
-#include <anthropic/detail/tls.hpp>
-#include <anthropic/detail/url.hpp>
+#include <anthropic/detail/sansio/http_request.hpp>
+#include <anthropic/detail/io/pool.hpp>
+#include <anthropic/detail/io/tls.hpp>
+#include <anthropic/detail/sansio/url.hpp>
 #include <anthropic/error.hpp>
 #include <anthropic/options.hpp>
 
