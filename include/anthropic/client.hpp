@@ -2,10 +2,7 @@
 #pragma once
 
 #include <anthropic/completion.hpp>
-#include <anthropic/detail/io/client_core.hpp>
-#include <anthropic/detail/sansio/error_response.hpp>
-#include <anthropic/detail/io/exchange.hpp>
-#include <anthropic/detail/io/op_control.hpp>
+#include <anthropic/detail/io/operations.hpp>
 #include <anthropic/error.hpp>
 #include <anthropic/options.hpp>
 #include <anthropic/stream.hpp>
@@ -15,13 +12,7 @@
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/execution_context.hpp>
-#include <boost/json/monotonic_resource.hpp>
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
-#include <boost/json/value_from.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -30,187 +21,6 @@
 #include <utility>
 
 namespace anthropic {
-
-namespace detail {
-
-enum class api_call { create, stream, count_tokens };
-
-/// The JSON body for one call. Serialized when the operation is called, so the
-/// request need not outlive that call (also with deferred tokens).
-inline std::string request_body(const message_request& req, api_call call) {
-  unsigned char initial[4096];
-  boost::json::monotonic_resource arena(initial, sizeof initial);
-  boost::json::value body = boost::json::value_from(req, boost::json::storage_ptr(&arena));
-  auto& members = body.as_object();
-  switch (call) {
-    case api_call::create: members.erase("stream"); break;
-    case api_call::stream: members["stream"] = true; break;
-    case api_call::count_tokens:
-      // count_tokens takes the prompt, not the generation settings (spec section 6).
-      for (const char* key : {"max_tokens", "stream", "temperature", "top_p", "top_k", "stop_sequences",
-                              "metadata", "service_tier"})
-        members.erase(key);
-      break;
-  }
-  return boost::json::serialize(body);
-}
-
-/// What an operation coroutine ends with.
-template <class T>
-struct op_result {
-  boost::system::error_code ec;
-  T value{};
-  diagnostics diag;
-};
-
-/// Runs `operation` (a coroutine producing op_result<T>) on the client's executor
-/// and completes the type-erased handler with it. Non-template over the token:
-/// every completion token shares this code.
-template <class T, class Operation>
-void launch(const std::shared_ptr<client_core>& core,
-            boost::asio::any_completion_handler<void(boost::system::error_code, T)> handler, diagnostics* diag,
-            Operation operation) {
-  auto control = std::make_shared<op_control>();
-  connect_cancellation(handler, control, core->executor());
-  boost::asio::co_spawn(core->executor(), operation(control),
-                        [core, control, handler = std::move(handler), diag](std::exception_ptr error,
-                                                                            op_result<T> result) mutable {
-                          // Only resource exhaustion (bad_alloc) gets here: let it
-                          // propagate out of run() as Asio does for other handlers.
-                          if (error) std::rethrow_exception(error);
-                          if (diag) *diag = std::move(result.diag);
-                          complete(std::move(handler), core->executor(), result.ec, std::move(result.value));
-                        });
-}
-
-/// Common frame of the three operations: hooks, configuration errors, request
-/// building, the exchange up to the response head. Neither copied nor moved:
-/// `info.target` views the `target` member.
-struct call_context {
-  call_context(std::shared_ptr<client_core> core_in, std::shared_ptr<op_control> control_in,
-               std::string_view operation, std::string_view api_path)
-      : core(std::move(core_in)),
-        control(std::move(control_in)),
-        target(core->url().target(api_path)),
-        info(core->new_request(operation, target)),
-        deadline(request_deadline(core->options().timeouts.request)) {
-    if (core->options().hooks.on_request_start) core->options().hooks.on_request_start(info);
-  }
-  call_context(const call_context&) = delete;
-  call_context& operator=(const call_context&) = delete;
-
-  std::shared_ptr<client_core> core;
-  std::shared_ptr<op_control> control;
-  std::string target;
-  request_info info;
-  clock::time_point deadline;
-  http_request request;
-};
-
-inline void end_call(const call_context& call, boost::system::error_code ec) {
-  if (call.core->options().hooks.on_request_end) call.core->options().hooks.on_request_end(call.info, ec);
-}
-
-/// POST `body` and read the whole 2xx response into `out`.
-inline boost::asio::awaitable<boost::system::error_code> async_post_and_read(call_context& call, std::string body,
-                                                                           std::string& out, diagnostics& diag) {
-  if (auto ec = call.core->config_error(diag)) co_return ec;
-  make_json_post(call.core->common_headers(), call.target, std::move(body), false, call.request);
-  auto [ec, conn] = co_await async_request_head(call.core, *call.control, call.request, call.info, call.deadline,
-                                                diag, false);
-  if (ec) co_return ec;
-  const auto& opts = call.core->options();
-  diag.http_status = static_cast<int>(conn->head().result_int());
-  diag.request_id = std::string(conn->head()["request-id"]);
-  std::string detail;
-  {
-    watched_connection watch(*call.control, conn.get());
-    ec = co_await async_read_whole_body(*conn, out, opts.max_response_size, opts.timeouts, call.deadline, detail);
-  }
-  if (call.control->cancelled) ec = boost::asio::error::operation_aborted;
-  if (!ec) conn.finish();
-  if (ec == client_errc::response_too_large)
-    diag.message = "max_response_size is " + std::to_string(opts.max_response_size) + " bytes";
-  else if (ec && ec != boost::asio::error::operation_aborted)
-    diag.message = detail;
-  co_return ec;
-}
-
-inline boost::asio::awaitable<op_result<message>> run_create(std::shared_ptr<client_core> core,
-                                                             std::shared_ptr<op_control> control, std::string body) {
-  call_context call(std::move(core), std::move(control), "create", "/v1/messages");
-  op_result<message> result;
-  std::string response;
-  result.ec = co_await async_post_and_read(call, std::move(body), response, result.diag);
-  if (!result.ec) {
-    result.ec = parse_message(response, result.value);
-    if (result.ec) result.diag.message = "the body is " + body_snippet(response);
-  }
-  if (!result.ec && call.core->options().hooks.on_usage) call.core->options().hooks.on_usage(call.info, result.value.usage);
-  end_call(call, result.ec);
-  co_return result;
-}
-
-inline boost::asio::awaitable<op_result<std::uint64_t>> run_count_tokens(std::shared_ptr<client_core> core,
-                                                                         std::shared_ptr<op_control> control,
-                                                                         std::string body) {
-  call_context call(std::move(core), std::move(control), "count_tokens", "/v1/messages/count_tokens");
-  op_result<std::uint64_t> result;
-  std::string response;
-  result.ec = co_await async_post_and_read(call, std::move(body), response, result.diag);
-  if (!result.ec) {
-    boost::system::error_code parse_ec;
-    boost::json::value doc = boost::json::parse(response, parse_ec);
-    const boost::json::value* count = nullptr;
-    if (parse_ec)
-      result.ec = client_errc::invalid_json;
-    else if (!doc.is_object() || !(count = doc.as_object().if_contains("input_tokens")) || !count->is_number())
-      result.ec = client_errc::invalid_message;
-    else if (auto n = count->to_number<std::uint64_t>(parse_ec); !parse_ec)
-      result.value = n;
-    else
-      result.ec = client_errc::invalid_message;
-    if (result.ec) result.diag.message = "expected a token count, the body is " + body_snippet(response);
-  }
-  end_call(call, result.ec);
-  co_return result;
-}
-
-inline boost::asio::awaitable<op_result<message_stream>> run_stream(std::shared_ptr<client_core> core,
-                                                                    std::shared_ptr<op_control> control,
-                                                                    std::string body) {
-  call_context call(std::move(core), std::move(control), "stream", "/v1/messages");
-  op_result<message_stream> result;
-  if ((result.ec = call.core->config_error(result.diag))) {
-    end_call(call, result.ec);
-    co_return result;
-  }
-  make_json_post(call.core->common_headers(), call.target, std::move(body), true, call.request);
-  auto [ec, conn] = co_await async_request_head(call.core, *call.control, call.request, call.info, call.deadline,
-                                                result.diag, true);
-  result.ec = ec;
-  if (ec) {
-    end_call(call, ec);
-    co_return result;
-  }
-  // From here the stream reports the end of the request (on_request_end). The
-  // request deadline ends with the head: a long generation was billed already,
-  // so only the idle gap (and the optional whole-stream limit) bounds it.
-  result.value =
-      message_stream(std::make_shared<stream_state>(call.core, std::move(conn), call.target, call.info.id));
-  co_return result;
-}
-
-template <class Executor, class = void>
-struct default_token_for {
-  using type = default_token_t;
-};
-template <class Executor>
-struct default_token_for<Executor, std::void_t<typename Executor::default_completion_token_type>> {
-  using type = typename Executor::default_completion_token_type;
-};
-
-}  // namespace detail
 
 /// A client of the Anthropic Messages API (and of compatible routers).
 ///
