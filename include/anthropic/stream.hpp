@@ -6,8 +6,9 @@
 #include <anthropic/detail/io/client_core.hpp>
 #include <anthropic/detail/io/connection.hpp>
 #include <anthropic/detail/io/connection_lease.hpp>
-#include <anthropic/detail/sansio/deadline.hpp>
 #include <anthropic/detail/io/op_control.hpp>
+#include <anthropic/detail/sansio/deadline.hpp>
+#include <anthropic/detail/sansio/error_response.hpp>
 #include <anthropic/detail/sansio/transport_error.hpp>
 #include <anthropic/error.hpp>
 #include <anthropic/message_accumulator.hpp>
@@ -55,7 +56,7 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
         http_status_(static_cast<int>(conn_->head().result_int())),
         framer_(sse::parser_options{core_->options().max_event_size}) {
     info_.target = target_;
-    request_id_ = std::string(conn_->head()["request-id"]);
+    request_id_ = std::string(response_request_id(conn_->head()));
     const auto& opts = core_->options();
     accumulator_.set_max_size(opts.max_message_size ? opts.max_message_size : opts.max_response_size);
   }
@@ -73,12 +74,11 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
       info.target = target;
       if (complete) {
         drain_in_background(core, std::move(conn));
-        if (core->options().hooks.on_request_end) core->options().hooks.on_request_end(info, {});
+        core->report_request_end(info, {});
         return;
       }
       conn.release(false);
-      if (core->options().hooks.on_request_end)
-        core->options().hooks.on_request_end(info, make_error_code(boost::asio::error::operation_aborted));
+      core->report_request_end(info, make_error_code(boost::asio::error::operation_aborted));
     });
   }
 
@@ -295,7 +295,7 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
 
   void end(boost::system::error_code ec) {
     ended_ = true;
-    if (core_->options().hooks.on_request_end) core_->options().hooks.on_request_end(info_, ec);
+    core_->report_request_end(info_, ec);
   }
 
   std::shared_ptr<client_core> core_;

@@ -12,7 +12,6 @@
 #include <anthropic/types/content.hpp>
 #include <anthropic/types/json_support.hpp>
 
-#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serializer.hpp>
@@ -311,9 +310,8 @@ inline boost::system::error_code parse_request(std::string_view json_text, messa
 /// for the body once the buffer has grown to the largest request.
 inline void serialize(const message_request& req, std::string& out) {
   // The JSON tree only lives until it is written out: build it in an arena.
-  unsigned char initial[4096];
-  boost::json::monotonic_resource arena(initial, sizeof initial);
-  const boost::json::value jv = boost::json::value_from(req, boost::json::storage_ptr(&arena));
+  detail::json_scratch scratch;
+  const boost::json::value jv = boost::json::value_from(req, scratch.storage());
 
   boost::json::serializer writer{};
   writer.reset(&jv);

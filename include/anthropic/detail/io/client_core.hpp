@@ -3,9 +3,9 @@
 // every running operation, so an operation never outlives what it uses.
 #pragma once
 
-#include <anthropic/detail/sansio/http_request.hpp>
 #include <anthropic/detail/io/pool.hpp>
 #include <anthropic/detail/io/tls.hpp>
+#include <anthropic/detail/sansio/http_request.hpp>
 #include <anthropic/detail/sansio/url.hpp>
 #include <anthropic/error.hpp>
 #include <anthropic/options.hpp>
@@ -55,6 +55,11 @@ class client_core {
   /// Identifies one operation in hooks.
   request_info new_request(std::string_view operation, std::string_view target) noexcept {
     return {++request_counter_, operation, target};
+  }
+
+  /// Tells hooks.on_request_end, if set, that an operation ended with `ec`.
+  void report_request_end(const request_info& info, boost::system::error_code ec) const {
+    if (options_.hooks.on_request_end) options_.hooks.on_request_end(info, ec);
   }
 
   /// A number in [0, 1) for retry jitter.

@@ -4,9 +4,9 @@
 // buffer_body, and the buffers it reads into, live here and nowhere else.
 #pragma once
 
+#include <anthropic/detail/io/tls.hpp>
 #include <anthropic/detail/sansio/deadline.hpp>
 #include <anthropic/detail/sansio/http_request.hpp>
-#include <anthropic/detail/io/tls.hpp>
 #include <anthropic/detail/sansio/url.hpp>
 #include <anthropic/error.hpp>
 #include <anthropic/options.hpp>

@@ -7,8 +7,8 @@
 #include <anthropic/detail/io/client_core.hpp>
 #include <anthropic/detail/io/connection.hpp>
 #include <anthropic/detail/io/connection_lease.hpp>
-#include <anthropic/detail/sansio/deadline.hpp>
 #include <anthropic/detail/io/op_control.hpp>
+#include <anthropic/detail/sansio/deadline.hpp>
 #include <anthropic/detail/sansio/request_attempts.hpp>
 #include <anthropic/detail/sansio/transport_error.hpp>
 #include <anthropic/error.hpp>

@@ -20,7 +20,6 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value_from.hpp>
@@ -38,9 +37,8 @@ enum class api_call { create, stream, count_tokens };
 /// The JSON body for one call. Serialized when the operation is called, so the
 /// request need not outlive that call (also with deferred tokens).
 inline std::string request_body(const message_request& req, api_call call) {
-  unsigned char initial[4096];
-  boost::json::monotonic_resource arena(initial, sizeof initial);
-  boost::json::value body = boost::json::value_from(req, boost::json::storage_ptr(&arena));
+  json_scratch scratch;
+  boost::json::value body = boost::json::value_from(req, scratch.storage());
   auto& members = body.as_object();
   switch (call) {
     case api_call::create: members.erase("stream"); break;
@@ -108,7 +106,7 @@ struct call_context {
 };
 
 inline void end_call(const call_context& call, boost::system::error_code ec) {
-  if (call.core->options().hooks.on_request_end) call.core->options().hooks.on_request_end(call.info, ec);
+  call.core->report_request_end(call.info, ec);
 }
 
 /// POST `body` and read the whole 2xx response into `out`.
@@ -121,7 +119,7 @@ inline boost::asio::awaitable<boost::system::error_code> async_post_and_read(cal
   if (ec) co_return ec;
   const auto& opts = call.core->options();
   diag.http_status = static_cast<int>(conn->head().result_int());
-  diag.request_id = std::string(conn->head()["request-id"]);
+  diag.request_id = std::string(response_request_id(conn->head()));
   std::string detail;
   {
     watched_connection watch(*call.control, conn.get());

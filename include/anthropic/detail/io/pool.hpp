@@ -4,8 +4,8 @@
 #pragma once
 
 #include <anthropic/detail/io/connection.hpp>
-#include <anthropic/detail/sansio/deadline.hpp>
 #include <anthropic/detail/io/op_control.hpp>
+#include <anthropic/detail/sansio/deadline.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>

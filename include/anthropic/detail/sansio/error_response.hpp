@@ -4,6 +4,7 @@
 #include <anthropic/error.hpp>
 #include <anthropic/safe_text.hpp>
 
+#include <boost/beast/http/fields.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
@@ -11,6 +12,9 @@
 #include <string_view>
 
 namespace anthropic::detail {
+
+/// The id the API gives each response (its `request-id` header; empty when absent).
+inline std::string_view response_request_id(const boost::beast::http::fields& head) { return head["request-id"]; }
 
 /// Longest body excerpt kept when an error body is not the API's JSON shape.
 inline constexpr std::size_t error_snippet_limit = 200;

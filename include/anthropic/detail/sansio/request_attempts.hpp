@@ -89,7 +89,7 @@ class request_attempts {
     const auto& head = *outcome.head;
     const int status = static_cast<int>(head.result_int());
     diag.http_status = status;
-    diag.request_id = std::string(head["request-id"]);
+    diag.request_id = std::string(response_request_id(head));
     if (status >= 200 && status < 300) {
       if (!streaming_ || is_event_stream(head[http::field::content_type])) {
         diag.clear();
@@ -113,7 +113,7 @@ class request_attempts {
   attempt_decision on_error_body(const boost::beast::http::response_header<>& head, std::string_view body,
                                  diagnostics& diag, const retry_context& context) {
     const int status = static_cast<int>(head.result_int());
-    const auto ec = parse_error_response(status, body, head["request-id"], diag);
+    const auto ec = parse_error_response(status, body, response_request_id(head), diag);
     return retry_or_fail(ec, status, &head, context);
   }
 
