@@ -806,11 +806,12 @@ class mock_server_state : public std::enable_shared_from_this<mock_server_state>
   }
 
   // A reset discards what the client has not read yet: before one, the client
-  // gets a moment to read what was written, as when a connection breaks a while
-  // after its last bytes, so that a test sees the fault where it was scripted.
+  // gets a moment (generous, for sanitizer builds on busy machines) to read
+  // what was written, as when a connection breaks a while after its last
+  // bytes, so that a test sees the fault where it was scripted.
   template <class Stream>
   net::awaitable<void> drop_after_writes(Stream& stream, net::steady_timer& timer, bool with_reset) {
-    if (with_reset) co_await pause(timer, std::chrono::milliseconds(50));
+    if (with_reset) co_await pause(timer, std::chrono::milliseconds(200));
     drop(socket_of(stream), with_reset);
   }
 
