@@ -37,8 +37,11 @@ namespace {
 
 const auto start = std::chrono::steady_clock::time_point{} + 1h;
 
-retry_context context(std::chrono::milliseconds time_left = 10min) {
-  return retry_context{0.0, std::chrono::system_clock::time_point{} + 24h, start, start + time_left};
+// What the I/O loop hands the decisions: a source of retry contexts.
+auto context(std::chrono::milliseconds time_left = 10min) {
+  return [time_left] {
+    return retry_context{0.0, std::chrono::system_clock::time_point{} + 24h, start, start + time_left};
+  };
 }
 
 retry_policy quick_policy(unsigned max_retries = 2) {
@@ -188,7 +191,14 @@ BOOST_AUTO_TEST_CASE(success_heads_are_delivered_when_of_the_expected_kind) {
       auto h = head(c.status, {{"content-type", c.content_type}, {"request-id", "req_1"}});
       diagnostics diag;
       diag.message = "from an earlier attempt";
-      const auto d = attempts.on_head(attempt_outcome{{}, false, true, 0, &h}, diag, context());
+      // No retry is considered: the clocks and the random source stay untouched.
+      int context_calls = 0;
+      auto counted = [&] {
+        ++context_calls;
+        return context()();
+      };
+      const auto d = attempts.on_head(attempt_outcome{{}, false, true, 0, &h}, diag, counted);
+      BOOST_TEST(context_calls == 0);
       BOOST_TEST(d.http_status == static_cast<int>(c.status));
       if (c.delivered) {
         BOOST_TEST(d.action == attempt_action::deliver);

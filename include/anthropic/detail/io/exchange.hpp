@@ -88,7 +88,7 @@ inline boost::asio::awaitable<std::pair<boost::system::error_code, connection_le
     const attempt_outcome outcome{ec, reused, conn->received_response_bytes(), conn->interim_heads(),
                                   ec ? nullptr : &conn->head()};
     if (outcome.head && hooks.on_response) hooks.on_response(info, static_cast<int>(outcome.head->result_int()));
-    auto decision = attempts.on_head(outcome, diag, context());
+    auto decision = attempts.on_head(outcome, diag, context);
 
     if (decision.action == attempt_action::read_error_body) {
       // A body we cannot read fully still leaves the status and what arrived.
@@ -100,20 +100,17 @@ inline boost::asio::awaitable<std::pair<boost::system::error_code, connection_le
         (void)body_ec;
       }
       if (control.cancelled) co_return failed(boost::asio::error::operation_aborted);
-      decision = attempts.on_error_body(conn->head(), error_body, diag, context());
+      decision = attempts.on_error_body(conn->head(), error_body, diag, context);
     }
 
-    switch (decision.action) {
-      case attempt_action::deliver: co_return std::pair{boost::system::error_code{}, std::move(conn)};
-      case attempt_action::replay:
-        conn.release(false);
-        fresh_only = true;
-        continue;
-      case attempt_action::retry: break;
-      default: conn.finish(); co_return failed(decision.error);
+    if (decision.action == attempt_action::deliver) co_return std::pair{boost::system::error_code{}, std::move(conn)};
+    if (decision.action == attempt_action::replay) {
+      conn.release(false);
+      fresh_only = true;
+      continue;
     }
-
     conn.finish();
+    if (decision.action != attempt_action::retry) co_return failed(decision.error);
     if (hooks.on_retry)
       hooks.on_retry(info, retry_info{attempts.retries(), decision.http_status, decision.error, decision.delay});
     boost::asio::steady_timer timer(core->executor(), decision.delay);

@@ -61,7 +61,9 @@ struct attempt_decision {
 /// What a retry decision needs besides the attempt: a random number in [0, 1)
 /// for the jitter, the wall clock (for `retry-after` HTTP dates), and the
 /// request's deadline on the steady clock (a retry that cannot start before it
-/// is not made).
+/// is not made). The decisions below take a callable that returns one, called
+/// only when a retry is considered: a delivered response reads no clock and
+/// draws no random number.
 struct retry_context {
   double random01 = 0;
   std::chrono::system_clock::time_point wall_now;
@@ -83,7 +85,8 @@ class request_attempts {
 
   /// After an attempt connected and read a response head, or failed to.
   /// Fills `diag` (status, request id, explanation) as far as the head tells.
-  attempt_decision on_head(const attempt_outcome& outcome, diagnostics& diag, const retry_context& context) {
+  template <class RetryContext>
+  attempt_decision on_head(const attempt_outcome& outcome, diagnostics& diag, const RetryContext& context) {
     namespace http = boost::beast::http;
     if (!outcome.head) return on_failure_before_head(outcome, diag, context);
     const auto& head = *outcome.head;
@@ -110,16 +113,18 @@ class request_attempts {
 
   /// After the body of an error status was read (as far as it could be: what
   /// arrived of a body cut short still explains the status).
+  template <class RetryContext>
   attempt_decision on_error_body(const boost::beast::http::response_header<>& head, std::string_view body,
-                                 diagnostics& diag, const retry_context& context) {
+                                 diagnostics& diag, const RetryContext& context) {
     const int status = static_cast<int>(head.result_int());
     const auto ec = parse_error_response(status, body, response_request_id(head), diag);
-    return retry_or_fail(ec, status, &head, context);
+    return retry_or_fail(ec, status, &head, context());
   }
 
  private:
+  template <class RetryContext>
   attempt_decision on_failure_before_head(const attempt_outcome& outcome, diagnostics& diag,
-                                          const retry_context& context) {
+                                          const RetryContext& context) {
     const auto& ec = outcome.error;
     if (ec == boost::asio::error::operation_aborted) return fail(ec, 0);
     if (outcome.reused_connection && !outcome.received_response_bytes && is_retryable_transport_error(ec) &&
@@ -130,7 +135,7 @@ class request_attempts {
     }
     const auto described = describe_head_failure(outcome, diag);
     if (outcome.received_response_bytes || !is_retryable_transport_error(described)) return fail(described, 0);
-    return retry_or_fail(described, 0, nullptr, context);
+    return retry_or_fail(described, 0, nullptr, context());
   }
 
   /// In words for diagnostics. Once response bytes arrived, bytes that are not
