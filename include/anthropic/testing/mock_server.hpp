@@ -212,7 +212,8 @@ class reply {
   }
   /// After `events` events, resets the connection (TCP RST).
   reply& reset_after_events(std::size_t events) {
-    script_.reset_after_events = events;
+    script_.drop_after_events = events;
+    script_.drop_with_reset = true;
     return *this;
   }
   /// After `events` events, sends bytes that break the chunked framing, then
@@ -793,7 +794,7 @@ class mock_server_state : public std::enable_shared_from_this<mock_server_state>
       if (!co_await write_bytes(stream, wire, one_byte)) co_return false;
     }
     if (r.body.abort_after) {
-      co_await drop_after_writes(stream, timer, r.body.abort_with_reset);
+      co_await drop_after_writes(stream, timer, s.drop_with_reset);
       co_return false;
     }
     if (s.hold_body_open) {

@@ -61,7 +61,7 @@ struct reply_script {
   std::optional<std::size_t> malformed_json_after;
   std::optional<std::size_t> huge_event_after;
   std::size_t huge_event_bytes = 0;
-  std::optional<std::size_t> reset_after_events;      // a TCP reset
+  std::optional<std::size_t> drop_after_events;       // the connection drops (a reset with drop_with_reset)
   std::optional<std::size_t> bad_chunk_after_events;  // bytes that break the body's framing, then a drop
 };
 
@@ -73,11 +73,10 @@ struct body_piece {
 };
 
 /// The body as written: its pieces, and whether the connection is dropped right
-/// after them (no end of body, like a proxy that gave up), with a reset or not.
+/// after them (no end of body, like a proxy that gave up).
 struct body_plan {
   std::vector<body_piece> pieces;
   bool abort_after = false;
-  bool abort_with_reset = false;
 };
 
 /// Splits the piece that holds body offset `at` so that a piece starts there;
@@ -155,8 +154,8 @@ inline body_plan plan_sse_body(std::vector<std::string> events, const reply_scri
       plan.pieces.push_back({error_event(s.error_event_type, s.error_event_message), pause()});
       return plan;  // the API ends the stream after an error event
     }
-    if (s.reset_after_events == written) {
-      plan.abort_after = plan.abort_with_reset = true;
+    if (s.drop_after_events == written) {
+      plan.abort_after = true;
       return plan;
     }
     if (s.bad_chunk_after_events == written) {
