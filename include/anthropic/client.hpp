@@ -2,7 +2,8 @@
 #pragma once
 
 #include <anthropic/completion.hpp>
-#include <anthropic/detail/io/operations.hpp>
+#include <anthropic/config.hpp>
+#include <anthropic/detail/launch.hpp>
 #include <anthropic/error.hpp>
 #include <anthropic/options.hpp>
 #include <anthropic/stream.hpp>
@@ -75,7 +76,7 @@ class basic_client {
   /// every operation then fails with the matching error and an explanation.
   basic_client(const executor_type& ex, client_options options)
       : executor_(ex),
-        core_(std::make_shared<detail::client_core>(boost::asio::any_io_executor(ex), std::move(options))) {}
+        core_(detail::make_client_core(boost::asio::any_io_executor(ex), std::move(options))) {}
 
   /// A client on `context`'s executor.
   template <class ExecutionContext,
@@ -95,7 +96,7 @@ class basic_client {
   executor_type get_executor() const noexcept { return executor_; }
 
   /// The options the client was created with.
-  const client_options& options() const noexcept { return core_->options(); }
+  const client_options& options() const noexcept { return detail::options_of(*core_); }
 
   /// POST /v1/messages: the complete reply.
   ///
@@ -108,14 +109,12 @@ class basic_client {
   /// network error. See the class comment for executor, cancellation and threads.
   template <class CompletionToken = default_completion_token_type>
   auto async_create(const message_request& req, CompletionToken&& token = {}) {
-    return initiate<message>(create_initiation{core_, executor_}, token, nullptr,
-                             detail::request_body(req, detail::api_call::create));
+    return initiate<message>(create_initiation{core_, executor_}, token, nullptr, detail::create_body(req));
   }
   /// async_create that also fills `diag`, which must outlive the operation.
   template <class CompletionToken = default_completion_token_type>
   auto async_create(const message_request& req, diagnostics& diag, CompletionToken&& token = {}) {
-    return initiate<message>(create_initiation{core_, executor_}, token, &diag,
-                             detail::request_body(req, detail::api_call::create));
+    return initiate<message>(create_initiation{core_, executor_}, token, &diag, detail::create_body(req));
   }
 
   /// POST /v1/messages with "stream": true; completes once the response head
@@ -129,14 +128,12 @@ class basic_client {
   /// is bounded by timeouts.idle and the optional timeouts.stream only.
   template <class CompletionToken = default_completion_token_type>
   auto async_stream(const message_request& req, CompletionToken&& token = {}) {
-    return initiate<message_stream>(stream_initiation{core_, executor_}, token, nullptr,
-                                    detail::request_body(req, detail::api_call::stream));
+    return initiate<message_stream>(stream_initiation{core_, executor_}, token, nullptr, detail::stream_body(req));
   }
   /// async_stream that also fills `diag`, which must outlive the operation.
   template <class CompletionToken = default_completion_token_type>
   auto async_stream(const message_request& req, diagnostics& diag, CompletionToken&& token = {}) {
-    return initiate<message_stream>(stream_initiation{core_, executor_}, token, &diag,
-                                    detail::request_body(req, detail::api_call::stream));
+    return initiate<message_stream>(stream_initiation{core_, executor_}, token, &diag, detail::stream_body(req));
   }
 
   /// POST /v1/messages/count_tokens: the request's input tokens. Only the
@@ -147,29 +144,27 @@ class basic_client {
   /// as for async_create (invalid_message for a body without `input_tokens`).
   template <class CompletionToken = default_completion_token_type>
   auto async_count_tokens(const message_request& req, CompletionToken&& token = {}) {
-    return initiate<std::uint64_t>(count_initiation{core_, executor_}, token, nullptr,
-                                   detail::request_body(req, detail::api_call::count_tokens));
+    return initiate<std::uint64_t>(count_initiation{core_, executor_}, token, nullptr, detail::count_tokens_body(req));
   }
   /// async_count_tokens that also fills `diag`, which must outlive the operation.
   template <class CompletionToken = default_completion_token_type>
   auto async_count_tokens(const message_request& req, diagnostics& diag, CompletionToken&& token = {}) {
-    return initiate<std::uint64_t>(count_initiation{core_, executor_}, token, &diag,
-                                   detail::request_body(req, detail::api_call::count_tokens));
+    return initiate<std::uint64_t>(count_initiation{core_, executor_}, token, &diag, detail::count_tokens_body(req));
   }
 
   /// Connections open (busy or idle) and idle in the pool, after closing idle
   /// ones that expired; for tests and metrics. Call on the client's executor.
-  std::size_t open_connections() const { return core_->pool().connections(); }
-  std::size_t idle_connections() const { return core_->pool().idle_connections(); }
+  std::size_t open_connections() const { return detail::connection_slots_in_use(*core_); }
+  std::size_t idle_connections() const { return detail::idle_connections(*core_); }
 
  private:
   template <class>
   friend class basic_client;
 
   // One initiation type per operation: each exposes get_executor() (so
-  // asio::cancel_after and friends work) and hands a type-erased handler to
-  // non-template code.
-  template <class T, auto Run>
+  // asio::cancel_after and friends work) and only type-erases the handler for
+  // its launch function, which is compiled once whatever the token.
+  template <class T, detail::launch_function<T> Launch>
   struct initiation_base {
     std::shared_ptr<detail::client_core> core;
     Executor executor;
@@ -179,17 +174,12 @@ class basic_client {
 
     template <class Handler>
     void operator()(Handler&& handler, diagnostics* diag, std::string body) const {
-      detail::launch<T>(core,
-                        boost::asio::any_completion_handler<void(boost::system::error_code, T)>(
-                            std::forward<Handler>(handler)),
-                        diag, [core = core, body = std::move(body)](std::shared_ptr<detail::op_control> control) mutable {
-                          return Run(core, std::move(control), std::move(body));
-                        });
+      Launch(core, detail::handler_for<T>(std::forward<Handler>(handler)), diag, std::move(body));
     }
   };
-  using create_initiation = initiation_base<message, &detail::run_create>;
-  using stream_initiation = initiation_base<message_stream, &detail::run_stream>;
-  using count_initiation = initiation_base<std::uint64_t, &detail::run_count_tokens>;
+  using create_initiation = initiation_base<message, &detail::launch_create>;
+  using stream_initiation = initiation_base<message_stream, &detail::launch_stream>;
+  using count_initiation = initiation_base<std::uint64_t, &detail::launch_count_tokens>;
 
   template <class T, class Initiation, class CompletionToken>
   static auto initiate(Initiation init, CompletionToken& token, diagnostics* diag, std::string body) {
@@ -205,3 +195,7 @@ class basic_client {
 using client = basic_client<>;
 
 }  // namespace anthropic
+
+#ifdef ANTHROPIC_HEADER_ONLY
+#include <anthropic/impl/client.ipp>
+#endif

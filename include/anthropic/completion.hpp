@@ -89,6 +89,17 @@ struct with_diagnostics_initiation {
   }
 };
 
+/// The token an operation of basic_client<Executor> uses when none is given: the
+/// executor's default when it has one (`as_default_on`), else default_token_t.
+template <class Executor, class = void>
+struct default_token_for {
+  using type = default_token_t;
+};
+template <class Executor>
+struct default_token_for<Executor, std::void_t<typename Executor::default_completion_token_type>> {
+  using type = typename Executor::default_completion_token_type;
+};
+
 /// Cancellation types the library's operations honour: terminal and partial both
 /// close the connection the operation uses (the operation then completes with
 /// boost::asio::error::operation_aborted); total cancellation is not supported,

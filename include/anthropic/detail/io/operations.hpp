@@ -1,16 +1,18 @@
 // The bodies of the client's operations: the frame every call shares (hooks,
 // deadline, request building), the coroutines of create, count_tokens and
 // stream, and launch(), which runs one on the client's executor for any
-// completion token. Kept out of client.hpp, whose reader sees the API only.
+// completion token. Included by impl/client.ipp only.
 #pragma once
 
 #include <anthropic/completion.hpp>
 #include <anthropic/detail/io/client_core.hpp>
 #include <anthropic/detail/io/exchange.hpp>
 #include <anthropic/detail/io/op_control.hpp>
+#include <anthropic/detail/launch.hpp>
 #include <anthropic/detail/sansio/error_response.hpp>
 #include <anthropic/error.hpp>
 #include <anthropic/options.hpp>
+#include <anthropic/detail/io/stream_state.hpp>
 #include <anthropic/stream.hpp>
 #include <anthropic/types/message.hpp>
 #include <anthropic/types/request.hpp>
@@ -61,16 +63,21 @@ struct op_result {
   diagnostics diag;
 };
 
-/// Runs `operation` (a coroutine producing op_result<T>) on the client's executor
-/// and completes the type-erased handler with it. Non-template over the token:
-/// every completion token shares this code.
-template <class T, class Operation>
-void launch(const std::shared_ptr<client_core>& core,
-            boost::asio::any_completion_handler<void(boost::system::error_code, T)> handler, diagnostics* diag,
-            Operation operation) {
+/// An operation's coroutine: runs on the client's executor under `control`.
+template <class T>
+using operation_coroutine = boost::asio::awaitable<op_result<T>> (*)(std::shared_ptr<client_core> core,
+                                                                    std::shared_ptr<op_control> control,
+                                                                    std::string body);
+
+/// Runs `operation` on the client's executor and completes the type-erased
+/// handler with its result: one instantiation per result type, whatever the
+/// completion token.
+template <class T>
+void launch(const std::shared_ptr<client_core>& core, handler_for<T> handler, diagnostics* diag,
+            operation_coroutine<T> operation, std::string body) {
   auto control = std::make_shared<op_control>();
   connect_cancellation(handler, control, core->executor());
-  boost::asio::co_spawn(core->executor(), operation(control),
+  boost::asio::co_spawn(core->executor(), operation(core, control, std::move(body)),
                         [core, control, handler = std::move(handler), diag](std::exception_ptr error,
                                                                             op_result<T> result) mutable {
                           // Only resource exhaustion (bad_alloc) gets here: let it
@@ -198,14 +205,5 @@ inline boost::asio::awaitable<op_result<message_stream>> run_stream(std::shared_
       message_stream(std::make_shared<stream_state>(call.core, std::move(conn), call.target, call.info.id));
   co_return result;
 }
-
-template <class Executor, class = void>
-struct default_token_for {
-  using type = default_token_t;
-};
-template <class Executor>
-struct default_token_for<Executor, std::void_t<typename Executor::default_completion_token_type>> {
-  using type = typename Executor::default_completion_token_type;
-};
 
 }  // namespace anthropic::detail

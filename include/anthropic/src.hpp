@@ -1,0 +1,12 @@
+// The implementation of the separately compiled library: include this header
+// in exactly one translation unit of the program, with
+// ANTHROPIC_SEPARATE_COMPILATION defined there and in every other translation
+// unit that uses the library (see <anthropic/config.hpp>).
+#pragma once
+
+#ifndef ANTHROPIC_SEPARATE_COMPILATION
+#error "<anthropic/src.hpp> is for separate compilation: define ANTHROPIC_SEPARATE_COMPILATION in every translation unit, or include only the ordinary headers (header-only)"
+#endif
+
+#include <anthropic/impl/client.ipp>
+#include <anthropic/impl/stream.ipp>
