@@ -41,7 +41,7 @@ boost::asio::awaitable<void> worker(batch& b) {
     try {
       anthropic::message reply = co_await b.client.async_create(req);
       b.answers[i] = reply.text();
-    } catch (const anthropic::api_error& e) {
+    } catch (const anthropic::error_with_diagnostics& e) {
       // The retries are used up: record the failure, keep going with the rest.
       b.answers[i] = std::string("FAILED: ") + e.what();
       ++b.failures;
@@ -63,7 +63,7 @@ int main() {
   }
   options.retry.max_retries = 3;
   options.hooks.on_retry = [](const anthropic::request_info& request, const anthropic::retry_info& retry) {
-    std::cout << "retry " << retry.retry << " of request #" << request.id << ": HTTP " << retry.http_status << " ("
+    std::cout << "retry " << retry.retry << " of request #" << request.sequence << ": HTTP " << retry.http_status << " ("
               << retry.error.message() << "), next attempt in " << retry.delay.count() << " ms\n";
   };
 

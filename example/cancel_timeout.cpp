@@ -72,7 +72,7 @@ boost::asio::awaitable<void> stream_with_idle_timeout(anthropic::client& client)
     while (auto event = co_await stream.async_next())
       if (auto text = event->text_delta()) std::cout << *text << std::flush;
     std::cout << "\nthe stream finished without stalling\n";
-  } catch (const anthropic::api_error& e) {
+  } catch (const anthropic::error_with_diagnostics& e) {
     if (e.code() != anthropic::client_errc::idle_timeout) throw;
     std::cout << "\nidle timeout: " << e.what() << "\n";
   }

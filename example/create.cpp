@@ -21,7 +21,7 @@ boost::asio::awaitable<void> tell_story(anthropic::client& client) {
       .temperature = 0.7,
   };
   // Without a completion token, co_await returns the message or throws
-  // anthropic::api_error (HTTP status, error type, message, request id).
+  // anthropic::error_with_diagnostics (HTTP status, error type, message, request id).
   anthropic::message msg = co_await client.async_create(req);
   std::cout << msg.text() << "\n"
             << "(" << msg.usage.input_tokens << " input tokens, " << msg.usage.output_tokens

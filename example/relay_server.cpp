@@ -97,7 +97,7 @@ net::awaitable<void> relay_reply(anthropic::client& client, tcp::socket& socket,
   anthropic::diagnostics diag;
   auto fail = [&](boost::system::error_code ec) {
     return sse_event("error", {{"type", diag.error_type.empty() ? ec.message() : diag.error_type},
-                               {"message", diag.message}});
+                               {"message", diag.server_message.empty() ? diag.client_message : diag.server_message}});
   };
   auto [ec, stream] = co_await client.async_stream(req, diag, net::as_tuple(net::use_awaitable));
   if (ec) {

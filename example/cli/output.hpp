@@ -83,17 +83,18 @@ inline std::string error_type_for(const boost::system::error_code& ec, const ant
 }
 
 /// The message of a failure, as sent (not yet made printable). API errors: the
-/// server's message. Client errors: what the code says, then what the
-/// diagnostics add ("ec.message(): diag.message", the convention of
-/// anthropic::api_error); a diag.message that already starts with the code's
-/// message is taken alone, so that the phrase is never doubled.
+/// server's message. Client errors: what the code says, then the client's
+/// explanation ("ec.message(): diag.client_message", the convention of
+/// anthropic::error_with_diagnostics); an explanation that already starts with
+/// the code's message is taken alone, so that the phrase is never doubled.
 inline std::string error_message_for(const boost::system::error_code& ec, const anthropic::diagnostics& diag) {
   if (ec.category() == anthropic::api_category())
-    return diag.message.empty() ? "the server sent no error message" : diag.message;
+    return diag.server_message.empty() ? "the server sent no error message" : diag.server_message;
   const std::string what = ec.message();
-  if (diag.message.empty()) return what;
-  if (std::string_view(diag.message).starts_with(what)) return diag.message;
-  return what + ": " + diag.message;
+  const std::string& explanation = diag.client_message;
+  if (explanation.empty()) return what;
+  if (std::string_view(explanation).starts_with(what)) return explanation;
+  return what + ": " + explanation;
 }
 
 /// A JSON text ready for one output line (anthropic::printable_json): valid

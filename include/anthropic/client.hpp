@@ -33,7 +33,7 @@ namespace anthropic {
 /// Every asynchronous operation:
 /// - accepts any completion token (callbacks, use_awaitable, deferred,
 ///   use_future, as_tuple, ...); without one, `co_await` returns the result or
-///   throws anthropic::api_error carrying the HTTP status, error type, message
+///   throws anthropic::error_with_diagnostics carrying the HTTP status, error type, message
 ///   and request id. The `diagnostics&` overloads hand the same details to the
 ///   no-throw path (e.g. `as_tuple(use_awaitable)`);
 /// - serializes the request when called: `req` need not outlive the call;
@@ -152,9 +152,12 @@ class basic_client {
     return initiate<std::uint64_t>(count_initiation{core_, executor_}, token, &diag, detail::count_tokens_body(req));
   }
 
-  /// Connections open (busy or idle) and idle in the pool, after closing idle
-  /// ones that expired; for tests and metrics. Call on the client's executor.
-  std::size_t open_connections() const { return detail::connection_slots_in_use(*core_); }
+  /// Slots of client_options::max_connections taken: connections busy with a
+  /// request (including ones still being opened) plus idle ones, after closing
+  /// idle ones that expired. For tests and metrics; call on the client's executor.
+  std::size_t connection_slots_in_use() const { return detail::connection_slots_in_use(*core_); }
+  /// Open connections waiting in the pool for the next request (expired ones
+  /// closed first). The pool is at rest when this equals connection_slots_in_use().
   std::size_t idle_connections() const { return detail::idle_connections(*core_); }
 
  private:

@@ -1,6 +1,6 @@
 // Completion-token plumbing shared by every asynchronous operation of the library:
 // the with_diagnostics token adapter (turns `void(error_code, T)` into
-// `void(std::exception_ptr, T)` whose exception is an anthropic::api_error carrying
+// `void(std::exception_ptr, T)` whose exception is an anthropic::error_with_diagnostics carrying
 // the diagnostics), and the helpers that hand type-erased handlers their result.
 #pragma once
 
@@ -26,7 +26,7 @@ namespace anthropic {
 
 /// A completion token adapter: an operation whose handler would receive
 /// `(error_code ec, T value)` completes `Token` with `(std::exception_ptr, T)`
-/// instead, the exception being an anthropic::api_error built from `ec` and the
+/// instead, the exception being an anthropic::error_with_diagnostics built from `ec` and the
 /// operation's diagnostics (HTTP status, error type, server message, request id).
 /// With `use_awaitable` this makes `co_await` throw on failure; it is the
 /// library's default token. Modelled on Boost.MySQL's with_diagnostics.
@@ -39,14 +39,14 @@ struct with_diagnostics_t {
   constexpr explicit with_diagnostics_t(T&& t) : token(std::forward<T>(t)) {}
 };
 
-/// Wraps a completion token so that failures arrive as a thrown/passed api_error.
+/// Wraps a completion token so that failures arrive as a thrown/passed error_with_diagnostics.
 template <class CompletionToken>
 constexpr with_diagnostics_t<std::decay_t<CompletionToken>> with_diagnostics(CompletionToken&& token) {
   return with_diagnostics_t<std::decay_t<CompletionToken>>(std::forward<CompletionToken>(token));
 }
 
 /// The token used when an operation is called without one: `co_await` on it
-/// returns the result or throws anthropic::api_error.
+/// returns the result or throws anthropic::error_with_diagnostics.
 using default_token_t = with_diagnostics_t<boost::asio::use_awaitable_t<>>;
 
 namespace detail {
@@ -63,7 +63,7 @@ struct rethrowing_handler {
   template <class T>
   void operator()(boost::system::error_code ec, T&& value) {
     std::exception_ptr error;
-    if (ec) error = std::make_exception_ptr(api_error(ec, *diag));
+    if (ec) error = std::make_exception_ptr(error_with_diagnostics(ec, *diag));
     owned.reset();
     std::move(handler)(std::move(error), std::forward<T>(value));
   }

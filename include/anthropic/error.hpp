@@ -11,6 +11,7 @@
 // certificate check).
 #pragma once
 
+#include <anthropic/config.hpp>
 #include <anthropic/safe_text.hpp>
 
 #include <boost/system/error_code.hpp>
@@ -188,59 +189,61 @@ inline api_errc api_errc_from(int http_status, std::string_view error_type) noex
   return api_errc::unknown_error;
 }
 
-/// What is known about a failed operation beyond its error_code. Filled for API
-/// errors (status, the server's type and message, request id) and, where useful,
-/// for client errors (message explains, e.g. which header was refused).
+/// What is known about a failed operation beyond its error_code. The server's
+/// words and the client's are kept apart (as Boost.MySQL does): what the
+/// server said may be shown to a user as the API's message; what the client
+/// says explains a failure the library found itself.
 /// Never contains the API key or auth token.
 struct diagnostics {
-  int http_status = 0;       ///< 0 when no HTTP response was received, or for a stream `error` event
-  std::string error_type;    ///< the server's `error.type`, verbatim (also for types unknown here)
-  std::string message;       ///< the server's message, a snippet of a non-JSON body, or the client's explanation
-  std::string request_id;    ///< the `request-id` header or body member, when sent
+  int http_status = 0;         ///< 0 when no HTTP response was received, or for a stream `error` event
+  std::string error_type;      ///< the server's `error.type`, verbatim (also for types unknown here)
+  /// The server's `error.message` (of an error body or an `error` event), or a
+  /// snippet of an error body that is not the API's JSON; verbatim: pass it
+  /// through printable() before showing it.
+  std::string server_message;
+  /// The client's explanation: which header was refused, which limit struck,
+  /// where a redirect pointed, what a body that is not a message looked like.
+  std::string client_message;
+  std::string request_id;      ///< the `request-id` header or body member, when sent
 
   void clear() noexcept {
     http_status = 0;
     error_type.clear();
-    message.clear();
+    server_message.clear();
+    client_message.clear();
     request_id.clear();
   }
 };
 
-/// The exception thrown by the default completion token: the error code plus
-/// every detail of `diagnostics`. what() reads like
+/// The exception thrown by the default completion token, for every failure
+/// (API errors, timeouts, TLS, bad responses): the error code plus every
+/// detail of `diagnostics`. what() reads like
 /// "rate_limit_error: Number of request tokens has exceeded your rate limit
 ///  (HTTP 429, request-id req_...)", made safe to print (printable(): one line,
 /// valid UTF-8, control characters shown escaped); details() keeps the server's
 /// text as it was sent.
-class api_error : public boost::system::system_error {
+class error_with_diagnostics : public boost::system::system_error {
  public:
-  api_error(boost::system::error_code ec, diagnostics diag)
-      : boost::system::system_error(ec, describe(ec, diag)), diag_(std::move(diag)) {}
+  ANTHROPIC_DECL error_with_diagnostics(boost::system::error_code ec, diagnostics diag);
 
   const diagnostics& details() const noexcept { return diag_; }
   int http_status() const noexcept { return diag_.http_status; }
   const std::string& error_type() const noexcept { return diag_.error_type; }
   const std::string& request_id() const noexcept { return diag_.request_id; }
-  const std::string& server_message() const noexcept { return diag_.message; }
+  const std::string& server_message() const noexcept { return diag_.server_message; }
+  const std::string& client_message() const noexcept { return diag_.client_message; }
 
-  static std::string describe(const boost::system::error_code& ec, const diagnostics& diag) {
-    std::string text = diag.error_type.empty() ? ec.message() : diag.error_type;
-    if (!diag.message.empty()) {
-      text += ": ";
-      text += diag.message;
-    }
-    std::string extra;
-    if (diag.http_status != 0) extra += "HTTP " + std::to_string(diag.http_status);
-    if (!diag.request_id.empty()) {
-      if (!extra.empty()) extra += ", ";
-      extra += "request-id " + diag.request_id;
-    }
-    if (!extra.empty()) text += " (" + extra + ")";
-    // what() is printed to terminals and logs, and most of it is the server's words.
-    return printable(text);
-  }
+  /// describe() of the code and diagnostics (not system_error's text, which
+  /// would repeat the code's message and add its category and number).
+  const char* what() const noexcept override { return what_.c_str(); }
+
+  /// The text of what(): "<error type or code message>: <server message>;
+  /// <client message> (HTTP <status>, request-id <id>)", each part only when
+  /// known, made printable.
+  ANTHROPIC_DECL static std::string describe(const boost::system::error_code& ec, const diagnostics& diag);
 
  private:
+  std::string what_;
   diagnostics diag_;
 };
 
@@ -252,3 +255,7 @@ struct is_error_code_enum<::anthropic::client_errc> : std::true_type {};
 template <>
 struct is_error_code_enum<::anthropic::api_errc> : std::true_type {};
 }  // namespace boost::system
+
+#ifdef ANTHROPIC_HEADER_ONLY
+#include <anthropic/impl/error.ipp>
+#endif

@@ -171,7 +171,7 @@ class message_accumulator {
   boost::system::error_code record_error(const stream_event& ev) {
     error_.clear();
     error_.error_type = ev.error_type();
-    error_.message = ev.error_message();
+    error_.server_message = ev.error_message();
     error_.request_id = ev.request_id();
     return api_errc_from(0, ev.error_type());
   }

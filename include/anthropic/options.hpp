@@ -52,7 +52,7 @@ struct tls_options {
 
 /// What a hook learns about the operation it reports on.
 struct request_info {
-  std::uint64_t id;            ///< unique per client, increasing
+  std::uint64_t sequence;      ///< numbers the client's operations: 1, 2, ... (not the server's request-id)
   std::string_view operation;  ///< "create", "stream" or "count_tokens"
   std::string_view target;     ///< the request target, e.g. "/v1/messages"
 };

@@ -9,4 +9,5 @@
 #endif
 
 #include <anthropic/impl/client.ipp>
+#include <anthropic/impl/error.ipp>
 #include <anthropic/impl/stream.ipp>

@@ -68,7 +68,7 @@ class message_stream {
   ///   the other accumulation errors, an api_errc for an `error` event (with the
   ///   error's type and message in the diagnostics). A failed stream keeps failing
   ///   with the same error; message() still holds what arrived. Never retried.
-  /// - Default token: `co_await stream.async_next()` throws anthropic::api_error.
+  /// - Default token: `co_await stream.async_next()` throws anthropic::error_with_diagnostics.
   template <class CompletionToken = default_token_t>
   auto async_next(CompletionToken&& token = {}) {
     return boost::asio::async_initiate<CompletionToken, next_signature>(

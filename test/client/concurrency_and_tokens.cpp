@@ -68,7 +68,7 @@ BOOST_FIXTURE_TEST_CASE(thousand_concurrent_streams_on_one_thread, client_fixtur
             ++failed;
             co_return;
           }
-          max_open = std::max(max_open, client.open_connections());
+          max_open = std::max(max_open, client.connection_slots_in_use());
           std::string text;
           for (;;) {
             auto [next_ec, ev] = co_await stream.async_next(asio::as_tuple(asio::use_awaitable));
@@ -364,7 +364,7 @@ BOOST_AUTO_TEST_CASE(races_cancelled_from_other_strands) {
   // cancellation), and the client still works.
   auto pool_state = [&] {
     return asio::post(client.get_executor(), asio::use_future([&] {
-                        return std::pair(client.open_connections(), client.idle_connections());
+                        return std::pair(client.connection_slots_in_use(), client.idle_connections());
                       }))
         .get();
   };
@@ -406,7 +406,7 @@ BOOST_AUTO_TEST_CASE(callback_with_diagnostics) {
     called = true;
   });
   BOOST_TEST(run_until([&] { return called; }));
-  BOOST_TEST(diag.message == "nope");
+  BOOST_TEST(diag.server_message == "nope");
 }
 
 BOOST_AUTO_TEST_CASE(use_future) {
@@ -429,7 +429,7 @@ BOOST_AUTO_TEST_CASE(use_future_with_diagnostics_throws_api_error) {
   try {
     f.get();
     BOOST_FAIL("expected an api_error");
-  } catch (const anthropic::api_error& e) {
+  } catch (const anthropic::error_with_diagnostics& e) {
     BOOST_TEST(e.http_status() == 400);
     BOOST_TEST(e.server_message() == "bad request");
   }

@@ -20,7 +20,7 @@ BOOST_FIXTURE_TEST_CASE(create_returns_the_message, client_fixture) {
   run([&]() -> asio::awaitable<void> {
     anthropic::diagnostics diag;
     auto [ec, first] = co_await client.async_create(sample_request(), diag, asio::as_tuple(asio::use_awaitable));
-    BOOST_TEST_REQUIRE(!ec, ec.message() << " / " << diag.message);
+    BOOST_TEST_REQUIRE(!ec, anthropic::error_with_diagnostics::describe(ec, diag));
     anthropic::message msg = co_await client.async_create(sample_request());
     BOOST_TEST(!msg.text().empty());
     BOOST_TEST(msg.role == "assistant");
@@ -160,7 +160,7 @@ BOOST_FIXTURE_TEST_CASE(bad_event_among_received_ones_fails_after_the_good_ones,
         continue;
       }
       BOOST_TEST((ec == anthropic::client_errc::invalid_json), ec.message());
-      BOOST_TEST(diag.message.find("content_block_delta") != std::string::npos, diag.message);
+      BOOST_TEST(diag.client_message.find("content_block_delta") != std::string::npos, diag.client_message);
       break;
     }
     BOOST_TEST(good == 4u);
@@ -277,7 +277,7 @@ BOOST_FIXTURE_TEST_CASE(idle_connections_expire, client_fixture) {
     asio::steady_timer timer(co_await asio::this_coro::executor, std::chrono::milliseconds(150));
     co_await timer.async_wait(asio::use_awaitable);
     BOOST_TEST(client.idle_connections() == 0u);
-    BOOST_TEST(client.open_connections() == 0u);
+    BOOST_TEST(client.connection_slots_in_use() == 0u);
     co_await client.async_create(sample_request());
   }());
   BOOST_TEST(server.connections_accepted() == 2u);

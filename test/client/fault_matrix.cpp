@@ -169,7 +169,7 @@ struct matrix_fixture : client_fixture {
           BOOST_TEST(full_text.starts_with(text), "partial text '" << text << "'");
         }
         // The pool is at rest, and its one slot serves the next call.
-        BOOST_TEST(run_until([&] { return client.open_connections() == client.idle_connections(); }, 10s));
+        BOOST_TEST(run_until([&] { return client.connection_slots_in_use() == client.idle_connections(); }, 10s));
         std::string next_text;
         BOOST_TEST(!call(client, next_text));
         BOOST_TEST(next_text == full_text);

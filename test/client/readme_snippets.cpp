@@ -23,7 +23,7 @@ boost::asio::awaitable<void> story(anthropic::client& client) {
       .messages = {anthropic::user("Write a one-sentence bedtime story about a unicorn.")},
       .temperature = 0.7,
   };
-  anthropic::message msg = co_await client.async_create(req);  // throws anthropic::api_error
+  anthropic::message msg = co_await client.async_create(req);  // throws anthropic::error_with_diagnostics
   std::cout << msg.text() << " (" << msg.usage.output_tokens << " tokens)\n";
 
   auto stream = co_await client.async_stream(req);
@@ -38,7 +38,7 @@ boost::asio::awaitable<void> story(anthropic::client& client) {
 boost::asio::awaitable<void> errors(anthropic::client& client, const anthropic::message_request& req) {
   try {
     co_await client.async_create(req);
-  } catch (const anthropic::api_error& e) {
+  } catch (const anthropic::error_with_diagnostics& e) {
     // "rate_limit_error: ... (HTTP 429, request-id req_...)"
     std::cerr << e.what() << "\n";
   }
@@ -47,7 +47,7 @@ boost::asio::awaitable<void> errors(anthropic::client& client, const anthropic::
   anthropic::diagnostics diag;
   auto [ec, msg] = co_await client.async_create(req, diag, boost::asio::as_tuple(boost::asio::use_awaitable));
   if (ec == anthropic::api_errc::overloaded_error || ec == anthropic::client_errc::idle_timeout)
-    std::cerr << "try later: " << diag.message << "\n";
+    std::cerr << "try later: " << diag.server_message << "\n";
   else if (ec)
     std::cerr << ec.message() << " (HTTP " << diag.http_status << ", " << diag.request_id << ")\n";
 }

@@ -87,7 +87,7 @@ BOOST_AUTO_TEST_CASE(server_errors_are_retried_until_the_limit) {
   BOOST_TEST((ec == anthropic::api_errc::api_error));
   BOOST_TEST(diag.http_status == 500);
   BOOST_TEST(diag.error_type == "api_error");
-  BOOST_TEST(diag.message == "Internal server error");
+  BOOST_TEST(diag.server_message == "Internal server error");
   BOOST_TEST(!diag.request_id.empty());
   BOOST_TEST(server.requests().size() == 3u);
   BOOST_TEST(retries_seen == 2u);
@@ -182,7 +182,7 @@ BOOST_AUTO_TEST_CASE(error_event_fails_the_stream_with_its_type) {
       while (co_await stream.async_next()) {
       }
       BOOST_FAIL("the error event did not fail the stream");
-    } catch (const anthropic::api_error& e) {
+    } catch (const anthropic::error_with_diagnostics& e) {
       BOOST_TEST((e.code() == anthropic::api_errc::overloaded_error));
       BOOST_TEST(e.error_type() == "overloaded_error");
       BOOST_TEST(e.server_message() == "Overloaded");
@@ -224,7 +224,7 @@ BOOST_AUTO_TEST_CASE(a_body_cut_short_is_response_truncated_and_not_retried) {
   auto [ec, diag] = create(client);
   BOOST_TEST((ec == anthropic::client_errc::response_truncated), ec.message());
   BOOST_TEST(ec.message().find("stream") == std::string::npos, ec.message());
-  BOOST_TEST(diag.message.find("stream") == std::string::npos, diag.message);
+  BOOST_TEST(diag.client_message.find("stream") == std::string::npos, diag.client_message);
   BOOST_TEST(server.requests().size() == 1u);
   BOOST_TEST(retries_seen == 0u);
 }
@@ -235,7 +235,7 @@ BOOST_AUTO_TEST_CASE(interim_heads_are_skipped) {
                                                     "HTTP/1.1 103 Early Hints\r\nlink: </style.css>\r\n\r\n"));
   server.enqueue(reply::stream().before_head("HTTP/1.1 100 Continue\r\n\r\n"));
   auto [ec, diag] = create(client);
-  BOOST_TEST(!ec, ec.message() << ": " << diag.message);
+  BOOST_TEST(!ec, anthropic::error_with_diagnostics::describe(ec, diag));
   run([&]() -> asio::awaitable<void> {
     auto stream = co_await client.async_stream(sample_request());
     while (co_await stream.async_next()) {
@@ -254,9 +254,9 @@ BOOST_AUTO_TEST_CASE(a_redirect_says_where_and_is_not_followed) {
   auto [ec, diag] = create(client);
   BOOST_TEST((ec == anthropic::client_errc::unexpected_redirect), ec.message());
   BOOST_TEST(diag.http_status == 301);
-  BOOST_TEST(diag.message.find("elsewhere.example") != std::string::npos, diag.message);
-  BOOST_TEST(diag.message.find("secret") == std::string::npos, diag.message);
-  BOOST_TEST(diag.message.find("key=k") == std::string::npos, diag.message);
+  BOOST_TEST(diag.client_message.find("elsewhere.example") != std::string::npos, diag.client_message);
+  BOOST_TEST(diag.client_message.find("secret") == std::string::npos, diag.client_message);
+  BOOST_TEST(diag.client_message.find("key=k") == std::string::npos, diag.client_message);
   BOOST_TEST(server.requests().size() == 1u);
 }
 
@@ -266,9 +266,9 @@ BOOST_AUTO_TEST_CASE(a_base_url_with_credentials_is_refused_without_printing_the
   anthropic::client client(io.get_executor(), opts);
   auto [ec, diag] = create(client);
   BOOST_TEST((ec == anthropic::client_errc::invalid_base_url));
-  BOOST_TEST(diag.message.find("sk-secret") == std::string::npos, diag.message);
-  BOOST_TEST(diag.message.find('\n') == std::string::npos, diag.message);
-  BOOST_TEST(diag.message.find("127.0.0.1") != std::string::npos, diag.message);
+  BOOST_TEST(diag.client_message.find("sk-secret") == std::string::npos, diag.client_message);
+  BOOST_TEST(diag.client_message.find('\n') == std::string::npos, diag.client_message);
+  BOOST_TEST(diag.client_message.find("127.0.0.1") != std::string::npos, diag.client_message);
 }
 
 // Cancels an operation while it waits at one of its suspension points, then
@@ -322,7 +322,7 @@ BOOST_AUTO_TEST_CASE(cancellation_at_every_suspension_point_returns_the_pool_slo
       }());
       BOOST_TEST((result == asio::error::operation_aborted), p.what << ": " << result.message());
     }
-    BOOST_TEST(run_until([&] { return client.open_connections() == client.idle_connections(); }), p.what);
+    BOOST_TEST(run_until([&] { return client.connection_slots_in_use() == client.idle_connections(); }), p.what);
     int completed = 0;
     for (int i = 0; i < 2; ++i)
       asio::co_spawn(io, client.async_create(sample_request(), asio::as_tuple(asio::use_awaitable)),
@@ -330,7 +330,7 @@ BOOST_AUTO_TEST_CASE(cancellation_at_every_suspension_point_returns_the_pool_slo
                        if (!std::get<0>(r)) ++completed;
                      });
     BOOST_TEST(run_until([&] { return completed == 2; }, std::chrono::seconds(10)), p.what);
-    BOOST_TEST(client.open_connections() <= 2u, p.what);
+    BOOST_TEST(client.connection_slots_in_use() <= 2u, p.what);
   }
 }
 
@@ -349,7 +349,7 @@ BOOST_AUTO_TEST_CASE(a_body_never_ended_after_message_stop_does_not_hold_the_cal
   }());
   BOOST_TEST((std::chrono::steady_clock::now() - start < 1500ms));
   // The connection is closed once the short bound passed; the client still works.
-  BOOST_TEST(run_until([&] { return client.open_connections() == 0u; }, std::chrono::seconds(5)));
+  BOOST_TEST(run_until([&] { return client.connection_slots_in_use() == 0u; }, std::chrono::seconds(5)));
   auto [ec, diag] = create(client);
   BOOST_TEST(!ec);
 }

@@ -30,13 +30,14 @@ struct error_fixture : client_fixture {
         // The throwing path gives the same details.
         try {
           co_await client.async_create(sample_request());
-        } catch (const anthropic::api_error& e) {
+        } catch (const anthropic::error_with_diagnostics& e) {
           texts.push_back(e.what());
         }
       }
     }());
     texts.push_back(result.message());
-    texts.push_back(diag.message);
+    texts.push_back(diag.server_message);
+    texts.push_back(diag.client_message);
     return result;
   }
 
@@ -60,7 +61,7 @@ BOOST_AUTO_TEST_CASE(untrusted_certificate_is_refused) {
   anthropic::client client(io.get_executor(), opts);
   anthropic::diagnostics diag;
   BOOST_TEST((create_error(client, diag) == anthropic::client_errc::tls_verification_failed));
-  BOOST_TEST(diag.message.find("verification failed") != std::string::npos, diag.message);
+  BOOST_TEST(diag.client_message.find("verification failed") != std::string::npos, diag.client_message);
   BOOST_TEST(server.requests().empty());
 }
 
@@ -100,7 +101,7 @@ BOOST_AUTO_TEST_CASE(ca_file_is_loaded) {
   anthropic::client broken(io.get_executor(), opts);
   anthropic::diagnostics diag;
   BOOST_TEST(create_error(broken, diag));
-  BOOST_TEST(diag.message.find("/nonexistent/ca.pem") != std::string::npos);
+  BOOST_TEST(diag.client_message.find("/nonexistent/ca.pem") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(new_connections_resume_the_tls_session) {
@@ -130,7 +131,7 @@ BOOST_AUTO_TEST_CASE(wrong_host_name_is_refused) {
   anthropic::client client(f.io.get_executor(), no_retries(f.options()));
   anthropic::diagnostics diag;
   BOOST_TEST((f.create_error(client, diag) == anthropic::client_errc::tls_verification_failed));
-  BOOST_TEST(diag.message.find("mismatch") != std::string::npos, diag.message);
+  BOOST_TEST(diag.client_message.find("mismatch") != std::string::npos, diag.client_message);
 }
 
 BOOST_FIXTURE_TEST_SUITE(api_errors, error_fixture)
@@ -166,10 +167,10 @@ BOOST_AUTO_TEST_CASE(every_documented_status_is_mapped) {
     BOOST_TEST((ec == r.expected), r.status << " " << r.type << " gave " << ec.message());
     BOOST_TEST(diag.http_status == static_cast<int>(r.status));
     BOOST_TEST(diag.error_type == r.type);
-    BOOST_TEST(diag.message == std::string("message for ") + r.type);
+    BOOST_TEST(diag.server_message == std::string("message for ") + r.type);
     BOOST_TEST(diag.request_id.starts_with("req_"));
-    // what() of the thrown api_error (second request) names type, status and request id.
-    const std::string& what = texts.at(texts.size() - 3);
+    // what() of the thrown error_with_diagnostics (second request) names type, status and request id.
+    const std::string& what = texts.at(texts.size() - 4);
     BOOST_TEST(what.find(r.type) != std::string::npos, what);
     BOOST_TEST(what.find("HTTP " + std::to_string(r.status)) != std::string::npos, what);
     BOOST_TEST(what.find("request-id req_") != std::string::npos, what);
@@ -184,7 +185,7 @@ BOOST_AUTO_TEST_CASE(html_error_body_keeps_status_and_snippet) {
   auto ec = create_error(client, diag);
   BOOST_TEST((ec == anthropic::api_errc::unknown_error));
   BOOST_TEST(diag.http_status == 502);
-  BOOST_TEST(diag.message.find("502 Bad Gateway") != std::string::npos, diag.message);
+  BOOST_TEST(diag.server_message.find("502 Bad Gateway") != std::string::npos, diag.server_message);
 }
 
 BOOST_AUTO_TEST_CASE(wrong_key_gives_authentication_error_without_the_key) {
@@ -222,7 +223,7 @@ BOOST_AUTO_TEST_CASE(oversize_response_is_refused) {
   server.enqueue(reply::default_reply(), 2);
   anthropic::diagnostics diag;
   BOOST_TEST((create_error(client, diag) == anthropic::client_errc::response_too_large));
-  BOOST_TEST(diag.message.find("max_response_size") != std::string::npos);
+  BOOST_TEST(diag.client_message.find("max_response_size") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(oversize_chunked_response_is_refused) {
@@ -245,7 +246,7 @@ BOOST_AUTO_TEST_CASE(header_values_with_cr_or_lf_are_refused_before_sending) {
     anthropic::client client(io.get_executor(), opts);
     anthropic::diagnostics diag;
     BOOST_TEST((create_error(client, diag) == anthropic::client_errc::invalid_header_value));
-    BOOST_TEST(diag.message.find("x-custom") != std::string::npos);
+    BOOST_TEST(diag.client_message.find("x-custom") != std::string::npos);
   }
   auto opts = options();
   opts.api_key = std::string(test_api_key) + "\r\n";

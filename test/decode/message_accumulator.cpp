@@ -265,7 +265,7 @@ BOOST_AUTO_TEST_CASE(error_event_becomes_an_api_error) {
   BOOST_TEST((ec == api_errc::overloaded_error));
   BOOST_TEST(feed.acc.error_details().http_status == 0);
   BOOST_TEST(feed.acc.error_details().error_type == "overloaded_error");
-  BOOST_TEST(feed.acc.error_details().message == "Overloaded");
+  BOOST_TEST(feed.acc.error_details().server_message == "Overloaded");
   BOOST_TEST(feed.acc.error_details().request_id.empty());
   BOOST_TEST(text_of(feed.acc.message(), 0) == "partial");
 

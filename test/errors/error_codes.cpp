@@ -40,22 +40,38 @@ BOOST_AUTO_TEST_CASE(body_type_wins_over_status_and_unknowns_fall_back) {
 }
 
 BOOST_AUTO_TEST_CASE(exception_text_carries_type_message_status_and_request_id) {
-  anthropic::diagnostics diag{429, "rate_limit_error", "slow down", "req_123"};
-  anthropic::api_error e(api_errc::rate_limit_error, diag);
+  anthropic::diagnostics diag{429, "rate_limit_error", "slow down", "", "req_123"};
+  anthropic::error_with_diagnostics e(api_errc::rate_limit_error, diag);
   std::string what = e.what();
   BOOST_TEST(what.find("rate_limit_error: slow down") != std::string::npos, what);
   BOOST_TEST(what.find("HTTP 429") != std::string::npos, what);
   BOOST_TEST(what.find("req_123") != std::string::npos, what);
   BOOST_TEST((e.code() == api_errc::rate_limit_error));
   BOOST_TEST(e.http_status() == 429);
+  BOOST_TEST(e.server_message() == "slow down");
+  BOOST_TEST(e.client_message().empty());
+}
+
+// The server's words and the client's explanation both reach what(), apart.
+BOOST_AUTO_TEST_CASE(exception_text_keeps_server_and_client_messages_apart) {
+  anthropic::diagnostics client_only{0, "", "", "max_response_size is 10 bytes", ""};
+  anthropic::error_with_diagnostics e1(anthropic::client_errc::response_too_large, client_only);
+  BOOST_TEST(std::string(e1.what()) ==
+             "the response body exceeded the maximum response size: max_response_size is 10 bytes");
+  BOOST_TEST(e1.server_message().empty());
+
+  anthropic::diagnostics both{200, "", "<html>oops</html>", "the body is not a message", "req_1"};
+  anthropic::error_with_diagnostics e2(anthropic::client_errc::invalid_json, both);
+  BOOST_TEST(std::string(e2.what()) ==
+             "the server sent invalid JSON: <html>oops</html>; the body is not a message (HTTP 200, request-id req_1)");
 }
 
 // The server's words reach what() (which users print) only in printable form: one
 // line, valid UTF-8, terminal controls shown rather than obeyed.
 BOOST_AUTO_TEST_CASE(exception_text_is_safe_to_print) {
   anthropic::diagnostics diag{400, "invalid_request_error\x1b]0;pwned\x07",
-                              "line one\nline two\r\x1b[2J\xff", "req_\x1b[1m"};
-  anthropic::api_error e(api_errc::invalid_request_error, diag);
+                              "line one\nline two\r\x1b[2J\xff", "", "req_\x1b[1m"};
+  anthropic::error_with_diagnostics e(api_errc::invalid_request_error, diag);
   const std::string what = e.what();
   BOOST_TEST(what.starts_with("invalid_request_error\\x1b]0;pwned\\x07: line one\\nline two\\r\\x1b[2J\uFFFD "
                               "(HTTP 400, request-id req_\\x1b[1m)"),

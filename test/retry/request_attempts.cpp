@@ -113,7 +113,7 @@ BOOST_AUTO_TEST_CASE(failures_before_a_head) {
               // The request may have been processed: never sent again.
               BOOST_TEST(d.action == attempt_action::fail);
               BOOST_TEST(d.error == f.after_bytes, d.error.message());
-              if (d.error == client_errc::invalid_response) BOOST_TEST(!diag.message.empty());
+              if (d.error == client_errc::invalid_response) BOOST_TEST(!diag.client_message.empty());
             } else if (reused && f.stale_connection_like) {
               BOOST_TEST(d.action == attempt_action::replay);
               BOOST_TEST(attempts.retries() == 0u);
@@ -162,11 +162,11 @@ BOOST_AUTO_TEST_CASE(interim_heads_explain_a_refused_head) {
   request_attempts attempts(policy, false);
   diagnostics diag;
   attempts.on_head(attempt_outcome{client_errc::invalid_response, false, true, 17, nullptr}, diag, context());
-  BOOST_TEST(diag.message.find("interim (1xx)") != std::string::npos, diag.message);
+  BOOST_TEST(diag.client_message.find("interim (1xx)") != std::string::npos, diag.client_message);
   // An explanation the failing step already gave is kept.
-  diag.message = "certificate has expired";
+  diag.client_message = "certificate has expired";
   attempts.on_head(attempt_outcome{client_errc::tls_verification_failed, false, false, 0, nullptr}, diag, context());
-  BOOST_TEST(diag.message == "certificate has expired");
+  BOOST_TEST(diag.client_message == "certificate has expired");
 }
 
 BOOST_AUTO_TEST_CASE(success_heads_are_delivered_when_of_the_expected_kind) {
@@ -190,7 +190,7 @@ BOOST_AUTO_TEST_CASE(success_heads_are_delivered_when_of_the_expected_kind) {
       request_attempts attempts(policy, c.streaming);
       auto h = head(c.status, {{"content-type", c.content_type}, {"request-id", "req_1"}});
       diagnostics diag;
-      diag.message = "from an earlier attempt";
+      diag.client_message = "from an earlier attempt";
       // No retry is considered: the clocks and the random source stay untouched.
       int context_calls = 0;
       auto counted = [&] {
@@ -202,12 +202,12 @@ BOOST_AUTO_TEST_CASE(success_heads_are_delivered_when_of_the_expected_kind) {
       BOOST_TEST(d.http_status == static_cast<int>(c.status));
       if (c.delivered) {
         BOOST_TEST(d.action == attempt_action::deliver);
-        BOOST_TEST(diag.message.empty());
+        BOOST_TEST(diag.client_message.empty());
       } else {
         BOOST_TEST(d.action == attempt_action::fail);
         BOOST_TEST((d.error == client_errc::unexpected_content_type));
         BOOST_TEST(diag.request_id == "req_1");
-        BOOST_TEST(diag.message.find(std::string("got '") + c.content_type + "'") != std::string::npos, diag.message);
+        BOOST_TEST(diag.client_message.find(std::string("got '") + c.content_type + "'") != std::string::npos, diag.client_message);
       }
     }
   }
@@ -226,8 +226,8 @@ BOOST_AUTO_TEST_CASE(redirects_fail_and_say_where) {
       BOOST_TEST(d.action == attempt_action::fail);
       BOOST_TEST((d.error == client_errc::unexpected_redirect));
       BOOST_TEST(diag.http_status == static_cast<int>(status));
-      BOOST_TEST(diag.message.find("elsewhere.example") != std::string::npos, diag.message);
-      BOOST_TEST(diag.message.find("secret") == std::string::npos, diag.message);
+      BOOST_TEST(diag.client_message.find("elsewhere.example") != std::string::npos, diag.client_message);
+      BOOST_TEST(diag.client_message.find("secret") == std::string::npos, diag.client_message);
     }
   }
   const auto policy = quick_policy();
@@ -235,7 +235,7 @@ BOOST_AUTO_TEST_CASE(redirects_fail_and_say_where) {
   auto h = head(302);
   diagnostics diag;
   attempts.on_head(attempt_outcome{{}, false, true, 0, &h}, diag, context());
-  BOOST_TEST(diag.message == "without a Location header");
+  BOOST_TEST(diag.client_message == "without a Location header");
 }
 
 // An error status: its body is read first, then the status, x-should-retry and
@@ -272,7 +272,7 @@ BOOST_AUTO_TEST_CASE(error_statuses_read_their_body_then_retry_as_the_server_say
           BOOST_TEST(d.http_status == static_cast<int>(s.status));
           BOOST_TEST((d.error == anthropic::api_errc_from(static_cast<int>(s.status), s.type)));
           BOOST_TEST(diag.http_status == static_cast<int>(s.status));
-          BOOST_TEST(diag.message == "m");
+          BOOST_TEST(diag.server_message == "m");
           BOOST_TEST(diag.request_id == "req_7");
         }
       }
@@ -298,7 +298,7 @@ BOOST_AUTO_TEST_CASE(a_server_delay_is_waited_unless_it_misses_the_deadline) {
   d = plain.on_error_body(bad_gateway, "<html>\r\nBad \x1b[2J Gateway</html>", diag, context());
   BOOST_TEST(d.action == attempt_action::retry);
   BOOST_TEST((d.error == anthropic::api_errc::unknown_error));
-  BOOST_TEST(diag.message == "<html> Bad [2J Gateway</html>");
+  BOOST_TEST(diag.server_message == "<html> Bad [2J Gateway</html>");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -28,7 +28,7 @@ class client_core {
     // Configuration errors are kept and reported by every operation, so that a
     // constructor never throws over a typo in an environment variable.
     config_error_ = parse_base_url(options_.base_url, url_);
-    if (config_error_) config_diag_.message = "cannot use base URL '" + redacted_url(options_.base_url) + "'";
+    if (config_error_) config_diag_.client_message = "cannot use base URL '" + redacted_url(options_.base_url) + "'";
     if (!config_error_) config_error_ = make_common_headers(options_, url_, common_headers_, config_diag_);
     if (!config_error_ && url_.use_tls) config_error_ = configure_tls_context(options_.tls, tls_context_, config_diag_);
     pool_ = std::make_unique<connection_pool>(executor_, tls_context_, url_.use_tls, options_.max_connections,

@@ -110,7 +110,7 @@ class connection {
       auto [handshake_ec] = co_await tls_->async_handshake(boost::asio::ssl::stream_base::client, use_tuple);
       if (handshake_ec) {
         if (is_verification_failure(handshake_ec)) {
-          diag.message = verification_failure_text(tls_->native_handle(), url.host);
+          diag.client_message = verification_failure_text(tls_->native_handle(), url.host);
           co_return make_error_code(client_errc::tls_verification_failed);
         }
         co_return translate(handshake_ec, handshake_limit);

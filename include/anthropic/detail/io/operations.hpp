@@ -135,9 +135,9 @@ inline boost::asio::awaitable<boost::system::error_code> async_post_and_read(cal
   if (call.control->cancelled) ec = boost::asio::error::operation_aborted;
   if (!ec) conn.finish();
   if (ec == client_errc::response_too_large)
-    diag.message = "max_response_size is " + std::to_string(opts.max_response_size) + " bytes";
+    diag.client_message = "max_response_size is " + std::to_string(opts.max_response_size) + " bytes";
   else if (ec && ec != boost::asio::error::operation_aborted)
-    diag.message = detail;
+    diag.client_message = detail;
   co_return ec;
 }
 
@@ -149,7 +149,7 @@ inline boost::asio::awaitable<op_result<message>> run_create(std::shared_ptr<cli
   result.ec = co_await async_post_and_read(call, std::move(body), response, result.diag);
   if (!result.ec) {
     result.ec = parse_message(response, result.value);
-    if (result.ec) result.diag.message = "the body is " + body_snippet(response);
+    if (result.ec) result.diag.client_message = "the body is " + body_snippet(response);
   }
   if (!result.ec && call.core->options().hooks.on_usage) call.core->options().hooks.on_usage(call.info, result.value.usage);
   end_call(call, result.ec);
@@ -175,7 +175,7 @@ inline boost::asio::awaitable<op_result<std::uint64_t>> run_count_tokens(std::sh
       result.value = n;
     else
       result.ec = client_errc::invalid_message;
-    if (result.ec) result.diag.message = "expected a token count, the body is " + body_snippet(response);
+    if (result.ec) result.diag.client_message = "expected a token count, the body is " + body_snippet(response);
   }
   end_call(call, result.ec);
   co_return result;
@@ -202,7 +202,7 @@ inline boost::asio::awaitable<op_result<message_stream>> run_stream(std::shared_
   // request deadline ends with the head: a long generation was billed already,
   // so only the idle gap (and the optional whole-stream limit) bounds it.
   result.value =
-      message_stream(std::make_shared<stream_state>(call.core, std::move(conn), call.target, call.info.id));
+      message_stream(std::make_shared<stream_state>(call.core, std::move(conn), call.target, call.info.sequence));
   co_return result;
 }
 

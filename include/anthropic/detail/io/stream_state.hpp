@@ -44,11 +44,11 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
   /// `conn` holds the response head (2xx, text/event-stream). From here the
   /// stream is bounded by the idle gap and by the optional whole-stream limit.
   stream_state(std::shared_ptr<client_core> core, connection_lease conn, std::string target,
-               std::uint64_t request_id_number)
+               std::uint64_t sequence)
       : core_(std::move(core)),
         conn_(std::move(conn)),
         target_(std::move(target)),
-        info_{request_id_number, "stream", {}},
+        info_{sequence, "stream", {}},
         deadline_(request_deadline(core_->options().timeouts.stream)),
         http_status_(static_cast<int>(conn_->head().result_int())),
         framer_(sse::parser_options{core_->options().max_event_size}) {
@@ -278,7 +278,7 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
     diagnostics d;
     d.http_status = http_status_;
     d.request_id = request_id_;
-    d.message = std::move(message);
+    d.client_message = std::move(message);
     return d;
   }
 

@@ -21,7 +21,7 @@ namespace anthropic::detail {
 
 /// Configures `ctx` from the options: TLS 1.2 or newer, the system trust store, the
 /// extra CA file and PEM, and peer verification unless disabled. Errors (an
-/// unreadable CA file, bad PEM) come back with diag.message saying which input failed.
+/// unreadable CA file, bad PEM) come back with diag.client_message saying which input failed.
 inline boost::system::error_code configure_tls_context(const tls_options& opts, boost::asio::ssl::context& ctx,
                                                        diagnostics& diag) {
   namespace ssl = boost::asio::ssl;
@@ -36,14 +36,14 @@ inline boost::system::error_code configure_tls_context(const tls_options& opts, 
   if (!opts.ca_file.empty()) {
     ctx.load_verify_file(opts.ca_file, ec);
     if (ec) {
-      diag.message = "cannot load the CA file '" + opts.ca_file + "'";
+      diag.client_message = "cannot load the CA file '" + opts.ca_file + "'";
       return ec;
     }
   }
   if (!opts.ca_pem.empty()) {
     ctx.add_certificate_authority(boost::asio::buffer(opts.ca_pem), ec);
     if (ec) {
-      diag.message = "cannot load the CA certificates given as PEM text";
+      diag.client_message = "cannot load the CA certificates given as PEM text";
       return ec;
     }
   }

@@ -74,12 +74,12 @@ inline boost::system::error_code parse_error_response(int status, std::string_vi
 
   if (error) {
     if (auto* t = error->if_contains("type"); t && t->is_string()) out.error_type = t->as_string();
-    if (auto* m = error->if_contains("message"); m && m->is_string()) out.message = m->as_string();
+    if (auto* m = error->if_contains("message"); m && m->is_string()) out.server_message = m->as_string();
     if (out.request_id.empty())
       if (auto* id = doc.as_object().if_contains("request_id"); id && id->is_string())
         out.request_id = id->as_string();
   } else {
-    out.message = body_snippet(body);
+    out.server_message = body_snippet(body);
   }
   return api_errc_from(status, out.error_type);
 }

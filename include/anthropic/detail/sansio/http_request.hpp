@@ -35,14 +35,14 @@ inline bool is_valid_header_name(std::string_view name) noexcept {
 }
 
 /// Builds the headers every request of a client carries. Fails with
-/// client_errc::invalid_header_value (diag.message names the header, never its
+/// client_errc::invalid_header_value (diag.client_message names the header, never its
 /// value, which may be a secret) or client_errc::missing_credentials.
 inline boost::system::error_code make_common_headers(const client_options& opts, const base_url& url,
                                                      boost::beast::http::fields& out, diagnostics& diag) {
   namespace http = boost::beast::http;
   out.clear();
   auto refuse = [&](std::string_view name) {
-    diag.message = "the value of header '" + std::string(name) + "' contains CR, LF or NUL; nothing was sent";
+    diag.client_message = "the value of header '" + std::string(name) + "' contains CR, LF or NUL; nothing was sent";
     return make_error_code(client_errc::invalid_header_value);
   };
   auto add = [&](std::string_view name, std::string_view value) -> bool {
@@ -51,7 +51,7 @@ inline boost::system::error_code make_common_headers(const client_options& opts,
     return true;
   };
   if (opts.api_key.empty() && opts.auth_token.empty()) {
-    diag.message = "set client_options::api_key or auth_token (or ANTHROPIC_API_KEY / ANTHROPIC_AUTH_TOKEN)";
+    diag.client_message = "set client_options::api_key or auth_token (or ANTHROPIC_API_KEY / ANTHROPIC_AUTH_TOKEN)";
     return make_error_code(client_errc::missing_credentials);
   }
   out.set(http::field::host, url.host_header());
@@ -70,7 +70,7 @@ inline boost::system::error_code make_common_headers(const client_options& opts,
   }
   for (const auto& [name, value] : opts.headers) {
     if (!is_valid_header_name(name)) {
-      diag.message = "'" + name + "' is not a valid header name; nothing was sent";
+      diag.client_message = "'" + name + "' is not a valid header name; nothing was sent";
       return make_error_code(client_errc::invalid_header_value);
     }
     if (!add(name, value)) return refuse(name);

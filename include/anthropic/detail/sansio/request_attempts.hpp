@@ -98,14 +98,14 @@ class request_attempts {
         diag.clear();
         return {attempt_action::deliver, {}, {}, status};
       }
-      diag.message = "expected text/event-stream, got '" + body_snippet(head[http::field::content_type], 100) + "'";
+      diag.client_message = "expected text/event-stream, got '" + body_snippet(head[http::field::content_type], 100) + "'";
       return fail(client_errc::unexpected_content_type, status);
     }
     if (status >= 300 && status < 400) {
       // Never followed: the key would go wherever the server points. Saying
       // where lets the user fix the base URL (http -> https, a moved router).
       const auto location = head[http::field::location];
-      diag.message = location.empty() ? "without a Location header" : "to '" + redacted_url(location) + "'";
+      diag.client_message = location.empty() ? "without a Location header" : "to '" + redacted_url(location) + "'";
       return fail(client_errc::unexpected_redirect, status);
     }
     return {attempt_action::read_error_body, {}, {}, status};
@@ -148,12 +148,12 @@ class request_attempts {
     if (outcome.received_response_bytes && ec.category() != client_category()) {
       const auto classified = classify_read_failure(ec, client_errc::invalid_response, detail);
       if (classified == client_errc::invalid_response) {
-        if (diag.message.empty()) diag.message = "in the response head: " + detail;
+        if (diag.client_message.empty()) diag.client_message = "in the response head: " + detail;
         return classified;
       }
     }
-    if (ec == client_errc::invalid_response && diag.message.empty())
-      diag.message = outcome.interim_heads > 0 ? "too many interim (1xx) response heads or a 101 Switching Protocols"
+    if (ec == client_errc::invalid_response && diag.client_message.empty())
+      diag.client_message = outcome.interim_heads > 0 ? "too many interim (1xx) response heads or a 101 Switching Protocols"
                                                : "the response head was refused";
     return ec;
   }
