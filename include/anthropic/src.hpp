@@ -8,6 +8,11 @@
 #error "<anthropic/src.hpp> is for separate compilation: define ANTHROPIC_SEPARATE_COMPILATION in every translation unit, or include only the ordinary headers (header-only)"
 #endif
 
+#include <anthropic/impl/base64.ipp>
+#include <anthropic/impl/builders.ipp>
 #include <anthropic/impl/client.ipp>
+#include <anthropic/impl/content.ipp>
 #include <anthropic/impl/error.ipp>
+#include <anthropic/impl/message.ipp>
+#include <anthropic/impl/request.ipp>
 #include <anthropic/impl/stream.ipp>

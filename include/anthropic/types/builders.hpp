@@ -7,6 +7,7 @@
 //                                    anthropic::text_block{.text = "Describe it."}}));
 #pragma once
 
+#include <anthropic/config.hpp>
 #include <anthropic/types/base64.hpp>
 #include <anthropic/types/content.hpp>
 #include <anthropic/types/message.hpp>
@@ -25,86 +26,60 @@
 namespace anthropic {
 
 /// A user turn of one text block (sent as the string shorthand).
-inline message_param user(std::string text) {
-  return {.role = "user", .content = {text_block{.text = std::move(text)}}};
-}
+ANTHROPIC_DECL message_param user(std::string text);
 
 /// A user turn of any blocks (text, images, documents, tool results...).
-inline message_param user(std::vector<content_block> content) { return {.role = "user", .content = std::move(content)}; }
+ANTHROPIC_DECL message_param user(std::vector<content_block> content);
 
 /// An assistant turn of one text block; as the last turn it pre-fills the reply.
-inline message_param assistant(std::string text) {
-  return {.role = "assistant", .content = {text_block{.text = std::move(text)}}};
-}
+ANTHROPIC_DECL message_param assistant(std::string text);
 
 /// An assistant turn of any blocks.
-inline message_param assistant(std::vector<content_block> content) {
-  return {.role = "assistant", .content = std::move(content)};
-}
+ANTHROPIC_DECL message_param assistant(std::vector<content_block> content);
 
 /// The model's reply as the next assistant turn, every block as received
 /// (thinking blocks and their signatures must go back unmodified).
-inline message_param assistant(const message& reply) { return {.role = "assistant", .content = reply.content}; }
+ANTHROPIC_DECL message_param assistant(const message& reply);
 
 /// An image from its raw bytes (encoded to base64 here). `media_type` is
 /// "image/jpeg", "image/png", "image/gif" or "image/webp".
-inline image_block image_base64(std::string_view bytes, std::string media_type) {
-  return {.source = {.type = "base64", .media_type = std::move(media_type), .data = detail::base64_encode(bytes)}};
-}
+ANTHROPIC_DECL image_block image_base64(std::string_view bytes, std::string media_type);
 
 /// An image the API fetches from `url`.
-inline image_block image_url(std::string url) { return {.source = {.type = "url", .url = std::move(url)}}; }
+ANTHROPIC_DECL image_block image_url(std::string url);
 
 /// A PDF document from its raw bytes (encoded to base64 here).
-inline document_block pdf_base64(std::string_view bytes) {
-  return {.source = {.type = "base64", .media_type = "application/pdf", .data = detail::base64_encode(bytes)}};
-}
+ANTHROPIC_DECL document_block pdf_base64(std::string_view bytes);
 
 /// A PDF document the API fetches from `url`.
-inline document_block pdf_url(std::string url) { return {.source = {.type = "url", .url = std::move(url)}}; }
+ANTHROPIC_DECL document_block pdf_url(std::string url);
 
 /// A plain-text document (citable by character ranges).
-inline document_block text_document(std::string text) {
-  return {.source = {.type = "text", .media_type = "text/plain", .data = std::move(text)}};
-}
+ANTHROPIC_DECL document_block text_document(std::string text);
 
 /// The result of running the tool call `tool_use_id`: a string or blocks.
 /// `is_error` tells the model the call failed (the content says why).
-inline tool_result_block tool_result(std::string tool_use_id, tool_result_content content, bool is_error = false) {
-  tool_result_block block{.tool_use_id = std::move(tool_use_id), .content = std::move(content)};
-  if (is_error) block.is_error = true;
-  return block;
-}
+ANTHROPIC_DECL tool_result_block tool_result(std::string tool_use_id, tool_result_content content, bool is_error = false);
 
 /// A custom tool. `input_schema` is a JSON Schema object describing the input,
 /// e.g. `{"type":"object","properties":{"location":{"type":"string"}},"required":["location"]}`.
-inline tool custom_tool(std::string name, std::string description, boost::json::value input_schema) {
-  return {.name = std::move(name), .description = std::move(description), .input_schema = std::move(input_schema)};
-}
+ANTHROPIC_DECL tool custom_tool(std::string name, std::string description, boost::json::value input_schema);
 
 /// The server-side web search tool (`web_search_20250305`), optionally capped
 /// at `max_uses` searches per request.
-inline tool web_search_tool(std::optional<std::uint64_t> max_uses = std::nullopt) {
-  tool t{.name = "web_search", .type = "web_search_20250305"};
-  if (max_uses) t.extra["max_uses"] = *max_uses;
-  return t;
-}
+ANTHROPIC_DECL tool web_search_tool(std::optional<std::uint64_t> max_uses = std::nullopt);
 
 /// The tool calls the model made in `reply`, in order.
-inline std::vector<const tool_use_block*> tool_calls(const message& reply) {
-  std::vector<const tool_use_block*> calls;
-  for (const auto& block : reply.content)
-    if (const auto* call = block.get_if<tool_use_block>()) calls.push_back(call);
-  return calls;
-}
+ANTHROPIC_DECL std::vector<const tool_use_block*> tool_calls(const message& reply);
 
 /// One step of the tool-use loop: appends `reply` as the assistant turn and
 /// then one user turn holding `results` (tool_result blocks, possibly followed
 /// by text), ready for the next request.
-inline void append_tool_results(std::vector<message_param>& conversation, const message& reply,
-                                std::vector<content_block> results) {
-  conversation.push_back(assistant(reply));
-  conversation.push_back(user(std::move(results)));
-}
+ANTHROPIC_DECL void append_tool_results(std::vector<message_param>& conversation, const message& reply,
+                                std::vector<content_block> results);
 
 }  // namespace anthropic
+
+#ifdef ANTHROPIC_HEADER_ONLY
+#include <anthropic/impl/builders.ipp>
+#endif

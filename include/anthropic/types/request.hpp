@@ -8,6 +8,7 @@
 // so request fields newer than this library need no release.
 #pragma once
 
+#include <anthropic/config.hpp>
 #include <anthropic/error.hpp>
 #include <anthropic/types/content.hpp>
 #include <anthropic/types/json_support.hpp>
@@ -138,16 +139,9 @@ struct message_request {
 namespace detail {
 
 /// A content array, or the string shorthand for one plain text block.
-inline bool is_plain_text(const std::vector<content_block>& blocks) {
-  if (blocks.size() != 1) return false;
-  const auto* text = blocks.front().get_if<text_block>();
-  return text && !text->citations && !text->cache_control && text->extra.empty();
-}
+ANTHROPIC_DECL bool is_plain_text(const std::vector<content_block>& blocks);
 
-inline boost::json::value content_to_json(const std::vector<content_block>& blocks, boost::json::storage_ptr sp) {
-  if (is_plain_text(blocks)) return boost::json::value(blocks.front().get_if<text_block>()->text, sp);
-  return boost::json::value_from(blocks, std::move(sp));
-}
+ANTHROPIC_DECL boost::json::value content_to_json(const std::vector<content_block>& blocks, boost::json::storage_ptr sp);
 
 template <class Block>
 read_status read_string_or_blocks(const boost::json::value& jv, std::vector<Block>& out) {
@@ -161,23 +155,8 @@ read_status read_string_or_blocks(const boost::json::value& jv, std::vector<Bloc
 
 }  // namespace detail
 
-inline void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, const message_param& p) {
-  auto& o = jv.emplace_object();
-  o["role"] = p.role;
-  o["content"] = detail::content_to_json(p.content, o.storage());
-  detail::write_extra(o, p.extra);
-}
-inline boost::system::error_code from_json(const boost::json::value& jv, message_param& out) {
-  out = message_param{};
-  detail::object_reader r(jv, out.extra);
-  r.required("role", out.role);
-  if (const auto* obj = r.object()) {
-    const auto* content = obj->if_contains("content");
-    if (!content || detail::read_string_or_blocks(*content, out.content) != detail::read_status::ok) r.fail();
-    r.consume("content");
-  }
-  return r.finish();
-}
+ANTHROPIC_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, const message_param& p);
+ANTHROPIC_DECL boost::system::error_code from_json(const boost::json::value& jv, message_param& out);
 
 // A template taking exactly system_prompt: a plain overload would also accept a
 // std::vector<text_block> through the implicit constructor, and Boost.JSON would
@@ -190,146 +169,39 @@ void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, const Syste
   else
     jv = boost::json::value_from(s.blocks, jv.storage());
 }
-inline boost::system::error_code from_json(const boost::json::value& jv, system_prompt& out) {
-  if (detail::read_string_or_blocks(jv, out.blocks) != detail::read_status::ok) return client_errc::invalid_message;
-  return {};
-}
+ANTHROPIC_DECL boost::system::error_code from_json(const boost::json::value& jv, system_prompt& out);
 
-inline void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, const request_metadata& m) {
-  auto& o = jv.emplace_object();
-  detail::write_optional(o, "user_id", m.user_id);
-  detail::write_extra(o, m.extra);
-}
-inline boost::system::error_code from_json(const boost::json::value& jv, request_metadata& out) {
-  out = request_metadata{};
-  detail::object_reader r(jv, out.extra);
-  r.optional("user_id", out.user_id);
-  return r.finish();
-}
+ANTHROPIC_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, const request_metadata& m);
+ANTHROPIC_DECL boost::system::error_code from_json(const boost::json::value& jv, request_metadata& out);
 
-inline void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, const tool& t) {
-  auto& o = jv.emplace_object();
-  detail::write_optional(o, "type", t.type);
-  o["name"] = t.name;
-  detail::write_optional(o, "description", t.description);
-  if (t.input_schema) o["input_schema"] = *t.input_schema;
-  detail::write_optional(o, "cache_control", t.cache_control);
-  detail::write_extra(o, t.extra);
-}
-inline boost::system::error_code from_json(const boost::json::value& jv, tool& out) {
-  out = tool{};
-  detail::object_reader r(jv, out.extra);
-  r.required("name", out.name);
-  r.optional("description", out.description);
-  r.optional("input_schema", out.input_schema);
-  r.optional("type", out.type);
-  r.optional("cache_control", out.cache_control);
-  return r.finish();
-}
+ANTHROPIC_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, const tool& t);
+ANTHROPIC_DECL boost::system::error_code from_json(const boost::json::value& jv, tool& out);
 
-inline void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, const tool_choice& c) {
-  auto& o = jv.emplace_object();
-  o["type"] = c.type;
-  detail::write_optional(o, "name", c.name);
-  detail::write_optional(o, "disable_parallel_tool_use", c.disable_parallel_tool_use);
-  detail::write_extra(o, c.extra);
-}
-inline boost::system::error_code from_json(const boost::json::value& jv, tool_choice& out) {
-  out = tool_choice{};
-  detail::object_reader r(jv, out.extra);
-  r.required("type", out.type);
-  r.optional("name", out.name);
-  r.optional("disable_parallel_tool_use", out.disable_parallel_tool_use);
-  return r.finish();
-}
+ANTHROPIC_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, const tool_choice& c);
+ANTHROPIC_DECL boost::system::error_code from_json(const boost::json::value& jv, tool_choice& out);
 
-inline void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, const thinking_config& t) {
-  auto& o = jv.emplace_object();
-  o["type"] = t.type;
-  detail::write_optional(o, "budget_tokens", t.budget_tokens);
-  detail::write_optional(o, "display", t.display);
-  detail::write_extra(o, t.extra);
-}
-inline boost::system::error_code from_json(const boost::json::value& jv, thinking_config& out) {
-  out = thinking_config{};
-  detail::object_reader r(jv, out.extra);
-  r.required("type", out.type);
-  r.optional("budget_tokens", out.budget_tokens);
-  r.optional("display", out.display);
-  return r.finish();
-}
+ANTHROPIC_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, const thinking_config& t);
+ANTHROPIC_DECL boost::system::error_code from_json(const boost::json::value& jv, thinking_config& out);
 
-inline void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, const message_request& req) {
-  auto& o = jv.emplace_object();
-  o["model"] = req.model;
-  o["max_tokens"] = req.max_tokens;
-  o["messages"] = boost::json::value_from(req.messages, o.storage());
-  if (!req.system.empty()) o["system"] = boost::json::value_from(req.system, o.storage());
-  detail::write_optional(o, "temperature", req.temperature);
-  detail::write_optional(o, "top_p", req.top_p);
-  detail::write_optional(o, "top_k", req.top_k);
-  detail::write_nonempty(o, "stop_sequences", req.stop_sequences);
-  detail::write_optional(o, "stream", req.stream);
-  detail::write_optional(o, "metadata", req.metadata);
-  detail::write_nonempty(o, "tools", req.tools);
-  detail::write_optional(o, "tool_choice", req.tool_choice);
-  detail::write_optional(o, "thinking", req.thinking);
-  detail::write_optional(o, "service_tier", req.service_tier);
-  detail::write_extra(o, req.extra);
-}
+ANTHROPIC_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, const message_request& req);
 /// Reads a request body (e.g. a `--request` file or a batch line). `model`,
 /// `max_tokens` and `messages` are required.
-inline boost::system::error_code from_json(const boost::json::value& jv, message_request& out) {
-  out = message_request{};
-  detail::object_reader r(jv, out.extra);
-  r.required("model", out.model);
-  r.required("max_tokens", out.max_tokens);
-  r.required("messages", out.messages);
-  r.optional("system", out.system);
-  r.optional("temperature", out.temperature);
-  r.optional("top_p", out.top_p);
-  r.optional("top_k", out.top_k);
-  r.optional("stop_sequences", out.stop_sequences);
-  r.optional("stream", out.stream);
-  r.optional("metadata", out.metadata);
-  r.optional("tools", out.tools);
-  r.optional("tool_choice", out.tool_choice);
-  r.optional("thinking", out.thinking);
-  r.optional("service_tier", out.service_tier);
-  return r.finish();
-}
+ANTHROPIC_DECL boost::system::error_code from_json(const boost::json::value& jv, message_request& out);
 
 /// Parses a request body from JSON text: client_errc::invalid_json when the
 /// text is not JSON, client_errc::invalid_message for another shape.
-inline boost::system::error_code parse_request(std::string_view json_text, message_request& out) {
-  return detail::parse_typed(json_text, out);
-}
+ANTHROPIC_DECL boost::system::error_code parse_request(std::string_view json_text, message_request& out);
 
 /// Writes the request's JSON into `out`, replacing its contents but reusing its
 /// capacity: a caller that keeps one buffer per connection stops allocating
 /// for the body once the buffer has grown to the largest request.
-inline void serialize(const message_request& req, std::string& out) {
-  // The JSON tree only lives until it is written out: build it in an arena.
-  detail::json_scratch scratch;
-  const boost::json::value jv = boost::json::value_from(req, scratch.storage());
-
-  boost::json::serializer writer{};
-  writer.reset(&jv);
-  out.resize(std::max<std::size_t>(out.capacity(), 256));
-  std::size_t used = 0;
-  for (;;) {
-    used += writer.read(out.data() + used, out.size() - used).size();
-    if (writer.done()) break;
-    out.resize(out.size() * 2);
-  }
-  out.resize(used);
-}
+ANTHROPIC_DECL void serialize(const message_request& req, std::string& out);
 
 /// The request's JSON as a new string.
-inline std::string serialize(const message_request& req) {
-  std::string out{};
-  serialize(req, out);
-  return out;
-}
+ANTHROPIC_DECL std::string serialize(const message_request& req);
 
 }  // namespace anthropic
+
+#ifdef ANTHROPIC_HEADER_ONLY
+#include <anthropic/impl/request.ipp>
+#endif
