@@ -167,8 +167,8 @@ class basic_client {
   // One initiation type per operation: each exposes get_executor() (so
   // asio::cancel_after and friends work) and only type-erases the handler for
   // its launch function, which is compiled once whatever the token.
-  template <class T, detail::launch_function<T> Launch>
-  struct initiation_base {
+  template <class Operation>
+  struct initiation {
     std::shared_ptr<detail::client_core> core;
     Executor executor;
 
@@ -177,12 +177,14 @@ class basic_client {
 
     template <class Handler>
     void operator()(Handler&& handler, diagnostics* diag, std::string body) const {
-      Launch(core, detail::handler_for<T>(std::forward<Handler>(handler)), diag, std::move(body));
+      using result_type = typename Operation::result_type;
+      detail::launch_operation<Operation>(core, detail::handler_for<result_type>(std::forward<Handler>(handler)), diag,
+                                          std::move(body));
     }
   };
-  using create_initiation = initiation_base<message, &detail::launch_create>;
-  using stream_initiation = initiation_base<message_stream, &detail::launch_stream>;
-  using count_initiation = initiation_base<std::uint64_t, &detail::launch_count_tokens>;
+  using create_initiation = initiation<detail::create_operation>;
+  using stream_initiation = initiation<detail::stream_operation>;
+  using count_initiation = initiation<detail::count_tokens_operation>;
 
   template <class T, class Initiation, class CompletionToken>
   static auto initiate(Initiation init, CompletionToken& token, diagnostics* diag, std::string body) {

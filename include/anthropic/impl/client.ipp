@@ -1,6 +1,6 @@
-// The client's non-template functions (see <anthropic/config.hpp> and
+// The client's implementation (see <anthropic/config.hpp> and
 // detail/launch.hpp): the core's construction and accessors, request bodies,
-// and the three launch functions.
+// and the launch of each operation.
 #pragma once
 
 #include <anthropic/client.hpp>
@@ -32,19 +32,29 @@ ANTHROPIC_DECL std::string count_tokens_body(const message_request& req) {
   return request_body(req, api_call::count_tokens);
 }
 
-ANTHROPIC_DECL void launch_create(const std::shared_ptr<client_core>& core, handler_for<message> handler,
-                                  diagnostics* diag, std::string body) {
-  launch<message>(core, std::move(handler), diag, &run_create, std::move(body));
+// Which coroutine runs each operation.
+template <class Operation>
+constexpr operation_coroutine<typename Operation::result_type> coroutine_of = nullptr;
+template <>
+inline constexpr operation_coroutine<message> coroutine_of<create_operation> = &run_create;
+template <>
+inline constexpr operation_coroutine<message_stream> coroutine_of<stream_operation> = &run_stream;
+template <>
+inline constexpr operation_coroutine<std::uint64_t> coroutine_of<count_tokens_operation> = &run_count_tokens;
+
+template <class Operation>
+void launch_operation(const std::shared_ptr<client_core>& core, handler_for<typename Operation::result_type> handler,
+                      diagnostics* diag, std::string body) {
+  launch<typename Operation::result_type>(core, std::move(handler), diag, coroutine_of<Operation>, std::move(body));
 }
 
-ANTHROPIC_DECL void launch_stream(const std::shared_ptr<client_core>& core, handler_for<message_stream> handler,
-                                  diagnostics* diag, std::string body) {
-  launch<message_stream>(core, std::move(handler), diag, &run_stream, std::move(body));
-}
-
-ANTHROPIC_DECL void launch_count_tokens(const std::shared_ptr<client_core>& core, handler_for<std::uint64_t> handler,
-                                        diagnostics* diag, std::string body) {
-  launch<std::uint64_t>(core, std::move(handler), diag, &run_count_tokens, std::move(body));
-}
+#ifdef ANTHROPIC_SEPARATE_COMPILATION
+template void launch_operation<create_operation>(const std::shared_ptr<client_core>&, handler_for<message>,
+                                                 diagnostics*, std::string);
+template void launch_operation<stream_operation>(const std::shared_ptr<client_core>&, handler_for<message_stream>,
+                                                 diagnostics*, std::string);
+template void launch_operation<count_tokens_operation>(const std::shared_ptr<client_core>&,
+                                                       handler_for<std::uint64_t>, diagnostics*, std::string);
+#endif
 
 }  // namespace anthropic::detail
