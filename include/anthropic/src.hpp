@@ -13,6 +13,7 @@
 #include <anthropic/impl/client.ipp>
 #include <anthropic/impl/content.ipp>
 #include <anthropic/impl/error.ipp>
+#include <anthropic/impl/event_scanner.ipp>
 #include <anthropic/impl/message.ipp>
 #include <anthropic/impl/request.ipp>
 #include <anthropic/impl/stream.ipp>

@@ -1,11 +1,12 @@
 # What ANTHROPIC_SEPARATE_COMPILATION promises a user's translation units, checked
 # with the compiler's own list of included files (-M):
-#  - the client's public headers include no Beast, no OpenSSL, no Asio SSL or
-#    resolver (while the same headers, header-only, do: the check can fail);
+#  - the client's public headers include no Beast, no OpenSSL, no Asio SSL, no
+#    resolver and not Boost.JSON's parser implementation (while the same
+#    headers, header-only, do: the check can fail);
 #  - <anthropic/src.hpp> and <anthropic/testing/src.hpp> refuse to compile
 #    without the macro, saying why.
 file(MAKE_DIRECTORY ${WORK_DIR})
-set(forbidden "boost/beast/|openssl/|boost/asio/ssl|boost/asio/ip/")
+set(forbidden "boost/beast/|openssl/|boost/asio/ssl|boost/asio/ip/|boost/json/basic_parser_impl")
 
 function(included_files out header)
   set(tu ${WORK_DIR}/includes.cpp)
@@ -29,7 +30,7 @@ foreach(header anthropic/client.hpp anthropic/stream.hpp anthropic/anthropic.hpp
   if(NOT deps MATCHES "boost/beast/")
     message(FATAL_ERROR "${header}, header-only, includes no Beast: this check no longer tells anything")
   endif()
-  message(STATUS "${header}: no Beast, OpenSSL, Asio SSL or resolver when compiled separately")
+  message(STATUS "${header}: no Beast, OpenSSL, Asio SSL, resolver or JSON parser implementation when compiled separately")
 endforeach()
 
 foreach(src anthropic/src.hpp anthropic/testing/src.hpp)

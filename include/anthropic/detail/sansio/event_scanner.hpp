@@ -13,7 +13,9 @@
 // event, so steady state is allocation-free either way.
 #pragma once
 
-#include <boost/json/basic_parser_impl.hpp>
+#include <anthropic/config.hpp>
+
+#include <boost/json/basic_parser.hpp>
 #include <boost/json/parse_options.hpp>
 #include <boost/system/error_code.hpp>
 
@@ -320,37 +322,31 @@ class event_scan_handler {
 /// buffer's storage is kept.
 class event_scanner {
  public:
-  event_scanner() : parser_(event_parse_options()) {}
+  ANTHROPIC_DECL event_scanner();
 
   // basic_parser can be neither copied nor moved, but between two scans it
   // holds no state worth keeping: a moved-to scanner gets a fresh parser and
   // takes over the scratch buffer's storage.
-  event_scanner(event_scanner&& other) noexcept : parser_(event_parse_options()) {
-    parser_.handler().scratch = std::move(other.parser_.handler().scratch);
-  }
-  event_scanner& operator=(event_scanner&& other) noexcept {
-    parser_.handler().scratch = std::move(other.parser_.handler().scratch);
-    return *this;
-  }
+  ANTHROPIC_DECL event_scanner(event_scanner&& other) noexcept;
+  ANTHROPIC_DECL event_scanner& operator=(event_scanner&& other) noexcept;
 
   /// Scans one complete JSON document. On success, result() describes it; the
   /// string views it yields stay valid until the next scan() and while `json`
   /// stays alive. Fails with the parser's error for anything that is not
   /// exactly one JSON value (surrounding whitespace allowed).
-  boost::system::error_code scan(std::string_view json) {
-    parser_.reset();
-    parser_.handler().start(json.data(), json.data() + json.size());
-    boost::system::error_code ec;
-    const std::size_t used = parser_.write_some(false, json.data(), json.size(), ec);
-    if (!ec && used != json.size()) ec = boost::json::error::extra_data;
-    return ec;
-  }
+  ANTHROPIC_DECL boost::system::error_code scan(std::string_view json);
 
   const scanned_event& result() const noexcept { return parser_.handler().result; }
   std::string_view view(const scanned_value& v) const noexcept { return v.view(parser_.handler().scratch); }
 
  private:
+  // Declared by <boost/json/basic_parser.hpp>; its member functions (the
+  // parser itself) are instantiated in impl/event_scanner.ipp only.
   boost::json::basic_parser<event_scan_handler> parser_;
 };
 
 }  // namespace anthropic::detail
+
+#ifdef ANTHROPIC_HEADER_ONLY
+#include <anthropic/impl/event_scanner.ipp>
+#endif
