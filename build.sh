@@ -79,8 +79,13 @@ case "${1:-}" in
     run_ctest "$build_root/release" -j "$jobs"
 
     stage "AddressSanitizer + UndefinedBehaviorSanitizer"
+    # g++ 12 at -O1 with the sanitizers inlines the aligned_alloc behind Asio's
+    # coroutine frames into the coroutines of the tests, then takes the frame's
+    # own operator delete for a mismatched deallocation: Asio's matching pair,
+    # a false positive (-Wmismatched-new-delete), not a finding.
     configure_strict "$build_root/asan" -DCMAKE_BUILD_TYPE=Debug -DANTHROPIC_SANITIZE=address,undefined,float-cast-overflow \
-      -DANTHROPIC_BUILD_EXAMPLES=OFF -DANTHROPIC_BUILD_BENCHMARKS=OFF "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1"
+      -DANTHROPIC_BUILD_EXAMPLES=OFF -DANTHROPIC_BUILD_BENCHMARKS=OFF \
+      "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1 -Wno-mismatched-new-delete"
     cmake --build "$build_root/asan" -j "$jobs"
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 run_ctest "$build_root/asan" -j "$jobs"
 

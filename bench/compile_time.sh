@@ -55,3 +55,7 @@ for opt in -O0 -O2; do
   measure "quickstart, separately compiled, $opt" "$work/quickstart.cpp" $opt -DANTHROPIC_SEPARATE_COMPILATION -Iinclude
   measure "src.hpp (once per build), $opt" "$work/src.cpp" $opt -DANTHROPIC_SEPARATE_COMPILATION -Iinclude
 done
+# A program may compile Asio separately too (its own choice, see README): what
+# is left of the quickstart is then mostly its own coroutine.
+measure "quickstart, separately compiled, Asio too, -O2" "$work/quickstart.cpp" -O2 \
+  -DANTHROPIC_SEPARATE_COMPILATION -DBOOST_ASIO_SEPARATE_COMPILATION -Iinclude
