@@ -109,12 +109,12 @@ class basic_client {
   /// network error. See the class comment for executor, cancellation and threads.
   template <class CompletionToken = default_completion_token_type>
   auto async_create(const message_request& req, CompletionToken&& token = {}) {
-    return initiate<message>(create_initiation{core_, executor_}, token, nullptr, detail::create_body(req));
+    return initiate<detail::create_operation>(token, nullptr, detail::create_body(req));
   }
   /// async_create that also fills `diag`, which must outlive the operation.
   template <class CompletionToken = default_completion_token_type>
   auto async_create(const message_request& req, diagnostics& diag, CompletionToken&& token = {}) {
-    return initiate<message>(create_initiation{core_, executor_}, token, &diag, detail::create_body(req));
+    return initiate<detail::create_operation>(token, &diag, detail::create_body(req));
   }
 
   /// POST /v1/messages with "stream": true; completes once the response head
@@ -128,12 +128,12 @@ class basic_client {
   /// is bounded by timeouts.idle and the optional timeouts.stream only.
   template <class CompletionToken = default_completion_token_type>
   auto async_stream(const message_request& req, CompletionToken&& token = {}) {
-    return initiate<message_stream>(stream_initiation{core_, executor_}, token, nullptr, detail::stream_body(req));
+    return initiate<detail::stream_operation>(token, nullptr, detail::stream_body(req));
   }
   /// async_stream that also fills `diag`, which must outlive the operation.
   template <class CompletionToken = default_completion_token_type>
   auto async_stream(const message_request& req, diagnostics& diag, CompletionToken&& token = {}) {
-    return initiate<message_stream>(stream_initiation{core_, executor_}, token, &diag, detail::stream_body(req));
+    return initiate<detail::stream_operation>(token, &diag, detail::stream_body(req));
   }
 
   /// POST /v1/messages/count_tokens: the request's input tokens. Only the
@@ -144,12 +144,12 @@ class basic_client {
   /// as for async_create (invalid_message for a body without `input_tokens`).
   template <class CompletionToken = default_completion_token_type>
   auto async_count_tokens(const message_request& req, CompletionToken&& token = {}) {
-    return initiate<std::uint64_t>(count_initiation{core_, executor_}, token, nullptr, detail::count_tokens_body(req));
+    return initiate<detail::count_tokens_operation>(token, nullptr, detail::count_tokens_body(req));
   }
   /// async_count_tokens that also fills `diag`, which must outlive the operation.
   template <class CompletionToken = default_completion_token_type>
   auto async_count_tokens(const message_request& req, diagnostics& diag, CompletionToken&& token = {}) {
-    return initiate<std::uint64_t>(count_initiation{core_, executor_}, token, &diag, detail::count_tokens_body(req));
+    return initiate<detail::count_tokens_operation>(token, &diag, detail::count_tokens_body(req));
   }
 
   /// Slots of client_options::max_connections taken: connections busy with a
@@ -166,7 +166,7 @@ class basic_client {
 
   // One initiation type per operation: each exposes get_executor() (so
   // asio::cancel_after and friends work) and only type-erases the handler for
-  // its launch function, which is compiled once whatever the token.
+  // launch_operation, which is compiled once whatever the token.
   template <class Operation>
   struct initiation {
     std::shared_ptr<detail::client_core> core;
@@ -182,14 +182,11 @@ class basic_client {
                                           std::move(body));
     }
   };
-  using create_initiation = initiation<detail::create_operation>;
-  using stream_initiation = initiation<detail::stream_operation>;
-  using count_initiation = initiation<detail::count_tokens_operation>;
-
-  template <class T, class Initiation, class CompletionToken>
-  static auto initiate(Initiation init, CompletionToken& token, diagnostics* diag, std::string body) {
-    return boost::asio::async_initiate<CompletionToken, void(boost::system::error_code, T)>(
-        std::move(init), token, diag, std::move(body));
+  template <class Operation, class CompletionToken>
+  auto initiate(CompletionToken& token, diagnostics* diag, std::string body) {
+    using signature = void(boost::system::error_code, typename Operation::result_type);
+    return boost::asio::async_initiate<CompletionToken, signature>(initiation<Operation>{core_, executor_}, token, diag,
+                                                                   std::move(body));
   }
 
   Executor executor_;
