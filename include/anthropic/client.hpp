@@ -1,4 +1,5 @@
-// anthropic::client: the Messages API over pooled HTTP/1.1 connections.
+// anthropic::client: the Messages API (messages, count_tokens, models, Message
+// Batches) over pooled HTTP/1.1 connections.
 #pragma once
 
 #include <anthropic/completion.hpp>
@@ -6,8 +7,12 @@
 #include <anthropic/detail/launch.hpp>
 #include <anthropic/error.hpp>
 #include <anthropic/options.hpp>
+#include <anthropic/pager.hpp>
 #include <anthropic/stream.hpp>
+#include <anthropic/types/batch.hpp>
 #include <anthropic/types/message.hpp>
+#include <anthropic/types/model_info.hpp>
+#include <anthropic/types/page.hpp>
 #include <anthropic/types/request.hpp>
 
 #include <boost/asio/any_completion_handler.hpp>
@@ -18,8 +23,10 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace anthropic {
 
@@ -109,12 +116,12 @@ class basic_client {
   /// network error. See the class comment for executor, cancellation and threads.
   template <class CompletionToken = default_completion_token_type>
   auto async_create(const message_request& req, CompletionToken&& token = {}) {
-    return initiate<detail::create_operation>(token, nullptr, detail::create_body(req));
+    return initiate<detail::create_operation>(token, nullptr, detail::create_call(req));
   }
   /// async_create that also fills `diag`, which must outlive the operation.
   template <class CompletionToken = default_completion_token_type>
   auto async_create(const message_request& req, diagnostics& diag, CompletionToken&& token = {}) {
-    return initiate<detail::create_operation>(token, &diag, detail::create_body(req));
+    return initiate<detail::create_operation>(token, &diag, detail::create_call(req));
   }
 
   /// POST /v1/messages with "stream": true; completes once the response head
@@ -128,12 +135,12 @@ class basic_client {
   /// is bounded by timeouts.idle and the optional timeouts.stream only.
   template <class CompletionToken = default_completion_token_type>
   auto async_stream(const message_request& req, CompletionToken&& token = {}) {
-    return initiate<detail::stream_operation>(token, nullptr, detail::stream_body(req));
+    return initiate<detail::stream_operation>(token, nullptr, detail::stream_call(req));
   }
   /// async_stream that also fills `diag`, which must outlive the operation.
   template <class CompletionToken = default_completion_token_type>
   auto async_stream(const message_request& req, diagnostics& diag, CompletionToken&& token = {}) {
-    return initiate<detail::stream_operation>(token, &diag, detail::stream_body(req));
+    return initiate<detail::stream_operation>(token, &diag, detail::stream_call(req));
   }
 
   /// POST /v1/messages/count_tokens: the request's input tokens. Only the
@@ -144,12 +151,147 @@ class basic_client {
   /// as for async_create (invalid_message for a body without `input_tokens`).
   template <class CompletionToken = default_completion_token_type>
   auto async_count_tokens(const message_request& req, CompletionToken&& token = {}) {
-    return initiate<detail::count_tokens_operation>(token, nullptr, detail::count_tokens_body(req));
+    return initiate<detail::count_tokens_operation>(token, nullptr, detail::count_tokens_call(req));
   }
   /// async_count_tokens that also fills `diag`, which must outlive the operation.
   template <class CompletionToken = default_completion_token_type>
   auto async_count_tokens(const message_request& req, diagnostics& diag, CompletionToken&& token = {}) {
-    return initiate<detail::count_tokens_operation>(token, &diag, detail::count_tokens_body(req));
+    return initiate<detail::count_tokens_operation>(token, &diag, detail::count_tokens_call(req));
+  }
+
+  //----------------------------------------------------------------------------
+  // Models (GET /v1/models)
+
+  /// One page of the models the API serves, newest first. (No overload takes
+  /// a defaulted struct argument: g++ 12 destroys such temporaries twice when
+  /// they appear in a co_await expression; see README, Compatibility.)
+  ///
+  /// Handler signature: `void(boost::system::error_code, anthropic::page<anthropic::model_info>)`.
+  /// Errors as for async_create, plus client_errc::invalid_argument for a
+  /// `limit` outside 1..1000 or both cursors set (nothing is sent).
+  template <class CompletionToken = default_completion_token_type>
+  auto async_list_models(const list_params& params, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<page<model_info>>>(
+        token, nullptr, detail::list_call(detail::list_endpoint::models, params));
+  }
+  template <class CompletionToken = default_completion_token_type>
+  auto async_list_models(const list_params& params, diagnostics& diag, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<page<model_info>>>(
+        token, &diag, detail::list_call(detail::list_endpoint::models, params));
+  }
+  /// The first page, with the API's default size.
+  template <class CompletionToken = default_completion_token_type>
+    requires(!std::is_convertible_v<CompletionToken, const list_params&>)
+  auto async_list_models(CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<page<model_info>>>(
+        token, nullptr, detail::list_call(detail::list_endpoint::models, list_params{}));
+  }
+
+  /// Every model, page after page as needed (see basic_pager).
+  basic_pager<model_info, Executor> list_all_models(list_params params = {}) const {
+    return pager_for<model_info>(detail::list_endpoint::models, std::move(params));
+  }
+
+  /// One model by id (an alias such as "claude-sonnet-4-5" resolves to its
+  /// dated version).
+  ///
+  /// Handler signature: `void(boost::system::error_code, anthropic::model_info)`.
+  /// Errors as for async_create (api_errc::not_found_error for an unknown id;
+  /// client_errc::invalid_argument for an empty one).
+  template <class CompletionToken = default_completion_token_type>
+  auto async_get_model(std::string_view model_id, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<model_info>>(token, nullptr, detail::get_model_call(model_id));
+  }
+  template <class CompletionToken = default_completion_token_type>
+  auto async_get_model(std::string_view model_id, diagnostics& diag, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<model_info>>(token, &diag, detail::get_model_call(model_id));
+  }
+
+  //----------------------------------------------------------------------------
+  // Message Batches (/v1/messages/batches): asynchronous, at half the price,
+  // results within 24 hours.
+
+  /// Submits a batch. The requests are checked first (at least one, at most
+  /// batch_limits::max_requests, each custom_id 1-64 characters of
+  /// [A-Za-z0-9_-] and unique, at most batch_limits::max_body_bytes in all):
+  /// what the API would refuse fails with client_errc::invalid_argument, the
+  /// diagnostics' client_message naming the request, and nothing is sent.
+  ///
+  /// Handler signature: `void(boost::system::error_code, anthropic::message_batch)`.
+  /// Errors otherwise as for async_create. Like every POST, it is retried only
+  /// when no response byte arrived or the server's head asks for it: a batch
+  /// is never created twice by the client's retries.
+  template <class CompletionToken = default_completion_token_type>
+  auto async_create_batch(const std::vector<batch_request>& requests, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<message_batch>>(token, nullptr, detail::create_batch_call(requests));
+  }
+  template <class CompletionToken = default_completion_token_type>
+  auto async_create_batch(const std::vector<batch_request>& requests, diagnostics& diag,
+                          CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<message_batch>>(token, &diag, detail::create_batch_call(requests));
+  }
+
+  /// A batch's current state (status, request counts, results_url once ended).
+  ///
+  /// Handler signature: `void(boost::system::error_code, anthropic::message_batch)`.
+  template <class CompletionToken = default_completion_token_type>
+  auto async_get_batch(std::string_view batch_id, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<message_batch>>(token, nullptr, detail::get_batch_call(batch_id));
+  }
+  template <class CompletionToken = default_completion_token_type>
+  auto async_get_batch(std::string_view batch_id, diagnostics& diag, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<message_batch>>(token, &diag, detail::get_batch_call(batch_id));
+  }
+
+  /// One page of the workspace's batches, newest first.
+  ///
+  /// Handler signature: `void(boost::system::error_code, anthropic::page<anthropic::message_batch>)`.
+  template <class CompletionToken = default_completion_token_type>
+  auto async_list_batches(const list_params& params, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<page<message_batch>>>(
+        token, nullptr, detail::list_call(detail::list_endpoint::batches, params));
+  }
+  template <class CompletionToken = default_completion_token_type>
+  auto async_list_batches(const list_params& params, diagnostics& diag, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<page<message_batch>>>(
+        token, &diag, detail::list_call(detail::list_endpoint::batches, params));
+  }
+  /// The first page, with the API's default size.
+  template <class CompletionToken = default_completion_token_type>
+    requires(!std::is_convertible_v<CompletionToken, const list_params&>)
+  auto async_list_batches(CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<page<message_batch>>>(
+        token, nullptr, detail::list_call(detail::list_endpoint::batches, list_params{}));
+  }
+
+  /// Every batch, page after page as needed (see basic_pager).
+  basic_pager<message_batch, Executor> list_all_batches(list_params params = {}) const {
+    return pager_for<message_batch>(detail::list_endpoint::batches, std::move(params));
+  }
+
+  /// Asks the API to stop a batch: its status becomes "canceling", then
+  /// "ended" with the requests not yet processed counted as canceled.
+  ///
+  /// Handler signature: `void(boost::system::error_code, anthropic::message_batch)`.
+  template <class CompletionToken = default_completion_token_type>
+  auto async_cancel_batch(std::string_view batch_id, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<message_batch>>(token, nullptr, detail::cancel_batch_call(batch_id));
+  }
+  template <class CompletionToken = default_completion_token_type>
+  auto async_cancel_batch(std::string_view batch_id, diagnostics& diag, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<message_batch>>(token, &diag, detail::cancel_batch_call(batch_id));
+  }
+
+  /// Deletes an ended batch and its results (cancel one in progress first).
+  ///
+  /// Handler signature: `void(boost::system::error_code, anthropic::deleted_object)`.
+  template <class CompletionToken = default_completion_token_type>
+  auto async_delete_batch(std::string_view batch_id, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<deleted_object>>(token, nullptr, detail::delete_batch_call(batch_id));
+  }
+  template <class CompletionToken = default_completion_token_type>
+  auto async_delete_batch(std::string_view batch_id, diagnostics& diag, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<deleted_object>>(token, &diag, detail::delete_batch_call(batch_id));
   }
 
   /// Slots of client_options::max_connections taken: connections busy with a
@@ -164,29 +306,18 @@ class basic_client {
   template <class>
   friend class basic_client;
 
-  // One initiation type per operation: each exposes get_executor() (so
-  // asio::cancel_after and friends work) and only type-erases the handler for
-  // launch_operation, which is compiled once whatever the token.
-  template <class Operation>
-  struct initiation {
-    std::shared_ptr<detail::client_core> core;
-    Executor executor;
+  template <class Item>
+  basic_pager<Item, Executor> pager_for(detail::list_endpoint endpoint, list_params params) const {
+    auto state = std::make_shared<detail::pager_state<Item>>();
+    state->core = core_;
+    state->endpoint = endpoint;
+    state->params = std::move(params);
+    return basic_pager<Item, Executor>(executor_, std::move(state));
+  }
 
-    using executor_type = Executor;
-    executor_type get_executor() const noexcept { return executor; }
-
-    template <class Handler>
-    void operator()(Handler&& handler, diagnostics* diag, std::string body) const {
-      using result_type = typename Operation::result_type;
-      detail::launch_operation<Operation>(core, detail::handler_for<result_type>(std::forward<Handler>(handler)), diag,
-                                          std::move(body));
-    }
-  };
   template <class Operation, class CompletionToken>
-  auto initiate(CompletionToken& token, diagnostics* diag, std::string body) {
-    using signature = void(boost::system::error_code, typename Operation::result_type);
-    return boost::asio::async_initiate<CompletionToken, signature>(initiation<Operation>{core_, executor_}, token, diag,
-                                                                   std::move(body));
+  auto initiate(CompletionToken& token, diagnostics* diag, detail::operation_input_t<Operation> input) {
+    return detail::initiate_operation<Operation>(core_, executor_, token, diag, std::move(input));
   }
 
   Executor executor_;

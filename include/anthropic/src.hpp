@@ -9,11 +9,13 @@
 #endif
 
 #include <anthropic/impl/base64.ipp>
+#include <anthropic/impl/batch.ipp>
 #include <anthropic/impl/builders.ipp>
 #include <anthropic/impl/client.ipp>
 #include <anthropic/impl/content.ipp>
 #include <anthropic/impl/error.ipp>
 #include <anthropic/impl/event_scanner.ipp>
 #include <anthropic/impl/message.ipp>
+#include <anthropic/impl/model_info.ipp>
 #include <anthropic/impl/request.ipp>
 #include <anthropic/impl/stream.ipp>

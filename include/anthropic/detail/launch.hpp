@@ -11,16 +11,24 @@
 #include <anthropic/error.hpp>
 #include <anthropic/options.hpp>
 #include <anthropic/stream.hpp>
+#include <anthropic/types/batch.hpp>
 #include <anthropic/types/message.hpp>
+#include <anthropic/types/model_info.hpp>
+#include <anthropic/types/page.hpp>
 #include <anthropic/types/request.hpp>
 
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/async_result.hpp>
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace anthropic::detail {
 
@@ -35,11 +43,37 @@ ANTHROPIC_DECL const client_options& options_of(const client_core& core) noexcep
 ANTHROPIC_DECL std::size_t connection_slots_in_use(client_core& core);
 ANTHROPIC_DECL std::size_t idle_connections(client_core& core);
 
-/// The JSON bodies of the three calls. Serialized when the operation is called,
-/// so the request need not outlive that call (also with deferred tokens).
-ANTHROPIC_DECL std::string create_body(const message_request& req);
-ANTHROPIC_DECL std::string stream_body(const message_request& req);
-ANTHROPIC_DECL std::string count_tokens_body(const message_request& req);
+/// The HTTP methods the API uses.
+enum class http_method { get, post, delete_ };
+
+/// One call of the API as the request core sends it. Built by the non-template
+/// functions below when an operation is called, so the caller's arguments
+/// need not outlive that call (also with deferred tokens) and a user's
+/// translation unit never formats a body or a target.
+struct api_call {
+  std::string_view operation;  ///< names the call in hooks: "create", "list_models", ...
+  http_method method = http_method::post;
+  std::string path{};          ///< "/v1/...", ids and query values percent-encoded
+  std::string body{};          ///< JSON, for a POST
+  /// An argument the API would refuse (client_errc::invalid_argument), found
+  /// before sending: the operation fails with it and `problem` as the
+  /// diagnostics' client message, and nothing is sent.
+  boost::system::error_code error{};
+  std::string problem{};
+};
+
+ANTHROPIC_DECL api_call create_call(const message_request& req);
+ANTHROPIC_DECL api_call stream_call(const message_request& req);
+ANTHROPIC_DECL api_call count_tokens_call(const message_request& req);
+ANTHROPIC_DECL api_call get_model_call(std::string_view model_id);
+ANTHROPIC_DECL api_call create_batch_call(const std::vector<batch_request>& requests);
+ANTHROPIC_DECL api_call get_batch_call(std::string_view batch_id);
+ANTHROPIC_DECL api_call cancel_batch_call(std::string_view batch_id);
+ANTHROPIC_DECL api_call delete_batch_call(std::string_view batch_id);
+
+/// The list endpoints: each pages the same way (list_params).
+enum class list_endpoint { models, batches };
+ANTHROPIC_DECL api_call list_call(list_endpoint endpoint, const list_params& params);
 
 // The operations, as tags naming their result.
 struct create_operation {
@@ -51,23 +85,99 @@ struct stream_operation {
 struct count_tokens_operation {
   using result_type = std::uint64_t;
 };
+/// A call whose 2xx body is the JSON of a `T` (a model, a page, a batch).
+template <class T>
+struct json_operation {
+  using result_type = T;
+};
+/// The next item of a pager (see <anthropic/pager.hpp>).
+template <class Item>
+struct next_item_operation {
+  using result_type = std::optional<Item>;
+};
+
+/// What a pager keeps between calls: the client, which list it walks, and the
+/// items of the page fetched last. Only touched on the client's executor.
+template <class Item>
+struct pager_state {
+  std::shared_ptr<client_core> core;
+  list_endpoint endpoint;
+  list_params params;  ///< the cursor (after_id or before_id) moves page by page
+  std::vector<Item> items{};
+  std::size_t next = 0;
+  bool exhausted = false;
+  bool busy = false;  ///< an async_next is running
+};
+
+/// What each operation takes: an api_call, or the state of the pager.
+template <class Operation>
+struct operation_input {
+  using type = api_call;
+};
+template <class Item>
+struct operation_input<next_item_operation<Item>> {
+  using type = std::shared_ptr<pager_state<Item>>;
+};
+template <class Operation>
+using operation_input_t = typename operation_input<Operation>::type;
 
 /// Runs `Operation` on the client's executor and completes `handler`, filling
 /// `*diag` (when not null) at the end. A template over the operation, not over
 /// the token, and instantiated only where an operation is used: header-only, a
 /// translation unit compiles the operations it calls and no other; separately
-/// compiled, the three instantiations live in src.hpp (below: extern).
+/// compiled, the instantiations live in src.hpp (below: extern).
 template <class Operation>
 void launch_operation(const std::shared_ptr<client_core>& core, handler_for<typename Operation::result_type> handler,
-                      diagnostics* diag, std::string body);
+                      diagnostics* diag, operation_input_t<Operation> input);
+
+/// The token-dependent part of every operation: async_initiate over an
+/// initiation that exposes the caller's executor (so asio::cancel_after and
+/// friends work) and only type-erases the handler for launch_operation.
+template <class Operation, class Executor>
+struct operation_initiation {
+  std::shared_ptr<client_core> core;
+  Executor executor;
+
+  using executor_type = Executor;
+  executor_type get_executor() const noexcept { return executor; }
+
+  template <class Handler>
+  void operator()(Handler&& handler, diagnostics* diag, operation_input_t<Operation> input) const {
+    using result_type = typename Operation::result_type;
+    launch_operation<Operation>(core, handler_for<result_type>(std::forward<Handler>(handler)), diag,
+                                std::move(input));
+  }
+};
+
+/// Starts `Operation` for any completion token; `diag` may be null.
+template <class Operation, class Executor, class CompletionToken>
+auto initiate_operation(const std::shared_ptr<client_core>& core, const Executor& executor, CompletionToken& token,
+                        diagnostics* diag, operation_input_t<Operation> input) {
+  using signature = void(boost::system::error_code, typename Operation::result_type);
+  return boost::asio::async_initiate<CompletionToken, signature>(operation_initiation<Operation, Executor>{core, executor},
+                                                                 token, diag, std::move(input));
+}
 
 #ifdef ANTHROPIC_SEPARATE_COMPILATION
-extern template void launch_operation<create_operation>(const std::shared_ptr<client_core>&, handler_for<message>,
-                                                        diagnostics*, std::string);
-extern template void launch_operation<stream_operation>(const std::shared_ptr<client_core>&,
-                                                        handler_for<message_stream>, diagnostics*, std::string);
-extern template void launch_operation<count_tokens_operation>(const std::shared_ptr<client_core>&,
-                                                              handler_for<std::uint64_t>, diagnostics*, std::string);
+// The operations src.hpp compiles, listed once (impl/client.ipp instantiates
+// the same list).
+#define ANTHROPIC_FOR_EACH_OPERATION(X)   \
+  X(create_operation)                     \
+  X(stream_operation)                     \
+  X(count_tokens_operation)               \
+  X(json_operation<model_info>)           \
+  X(json_operation<page<model_info>>)     \
+  X(json_operation<message_batch>)        \
+  X(json_operation<page<message_batch>>)  \
+  X(json_operation<deleted_object>)       \
+  X(next_item_operation<model_info>)      \
+  X(next_item_operation<message_batch>)
+#define ANTHROPIC_EXTERN_OPERATION(Operation)                                                                  \
+  extern template void launch_operation<Operation>(const std::shared_ptr<client_core>&,                        \
+                                                   handler_for<typename Operation::result_type>, diagnostics*, \
+                                                   operation_input_t<Operation>);
+ANTHROPIC_FOR_EACH_OPERATION(ANTHROPIC_EXTERN_OPERATION)
+#undef ANTHROPIC_EXTERN_OPERATION
 #endif
 
 }  // namespace anthropic::detail

@@ -24,37 +24,120 @@ ANTHROPIC_DECL std::size_t connection_slots_in_use(client_core& core) { return c
 
 ANTHROPIC_DECL std::size_t idle_connections(client_core& core) { return core.pool().idle_connections(); }
 
-ANTHROPIC_DECL std::string create_body(const message_request& req) { return request_body(req, api_call::create); }
+ANTHROPIC_DECL api_call create_call(const message_request& req) {
+  return {"create", http_method::post, "/v1/messages", message_body(req, message_call::create)};
+}
 
-ANTHROPIC_DECL std::string stream_body(const message_request& req) { return request_body(req, api_call::stream); }
+ANTHROPIC_DECL api_call stream_call(const message_request& req) {
+  return {"stream", http_method::post, "/v1/messages", message_body(req, message_call::stream)};
+}
 
-ANTHROPIC_DECL std::string count_tokens_body(const message_request& req) {
-  return request_body(req, api_call::count_tokens);
+ANTHROPIC_DECL api_call count_tokens_call(const message_request& req) {
+  return {"count_tokens", http_method::post, "/v1/messages/count_tokens",
+          message_body(req, message_call::count_tokens)};
+}
+
+/// A call on one resource: `prefix` + the percent-encoded id + `suffix`. An
+/// empty id would name the collection instead: refused.
+inline api_call resource_call(std::string_view operation, http_method method, std::string_view prefix,
+                              std::string_view id, std::string_view suffix = {}) {
+  api_call call{operation, method, std::string(prefix)};
+  append_percent_encoded(call.path, id);
+  call.path += suffix;
+  if (id.empty()) {
+    call.error = client_errc::invalid_argument;
+    call.problem = std::string(operation) + " needs an id";
+  }
+  return call;
+}
+
+ANTHROPIC_DECL api_call get_model_call(std::string_view model_id) {
+  return resource_call("get_model", http_method::get, "/v1/models/", model_id);
+}
+
+ANTHROPIC_DECL api_call create_batch_call(const std::vector<batch_request>& requests) {
+  api_call call{"create_batch", http_method::post, "/v1/messages/batches"};
+  call.error = batch_create_body(requests, call.body, call.problem);
+  return call;
+}
+
+ANTHROPIC_DECL api_call get_batch_call(std::string_view batch_id) {
+  return resource_call("get_batch", http_method::get, "/v1/messages/batches/", batch_id);
+}
+
+ANTHROPIC_DECL api_call cancel_batch_call(std::string_view batch_id) {
+  return resource_call("cancel_batch", http_method::post, "/v1/messages/batches/", batch_id, "/cancel");
+}
+
+ANTHROPIC_DECL api_call delete_batch_call(std::string_view batch_id) {
+  return resource_call("delete_batch", http_method::delete_, "/v1/messages/batches/", batch_id);
+}
+
+ANTHROPIC_DECL api_call list_call(list_endpoint endpoint, const list_params& params) {
+  api_call call{};
+  switch (endpoint) {
+    case list_endpoint::models: call = {"list_models", http_method::get, "/v1/models"}; break;
+    case list_endpoint::batches: call = {"list_batches", http_method::get, "/v1/messages/batches"}; break;
+  }
+  char separator = '?';
+  auto add = [&](std::string_view name, std::string_view value) {
+    call.path.append(1, separator).append(name).append(1, '=');
+    append_percent_encoded(call.path, value);
+    separator = '&';
+  };
+  if (params.limit) add("limit", std::to_string(*params.limit));
+  if (!params.after_id.empty()) add("after_id", params.after_id);
+  if (!params.before_id.empty()) add("before_id", params.before_id);
+  if (params.limit && (*params.limit < 1 || *params.limit > 1000)) {
+    call.error = client_errc::invalid_argument;
+    call.problem = "list_params::limit must be between 1 and 1000";
+  } else if (!params.after_id.empty() && !params.before_id.empty()) {
+    call.error = client_errc::invalid_argument;
+    call.problem = "set list_params::after_id or before_id, not both";
+  }
+  return call;
 }
 
 // Which coroutine runs each operation.
 template <class Operation>
-constexpr operation_coroutine<typename Operation::result_type> coroutine_of = nullptr;
+struct coroutine_of;
 template <>
-inline constexpr operation_coroutine<message> coroutine_of<create_operation> = &run_create;
+struct coroutine_of<create_operation> {
+  static constexpr auto run = &run_json_call<message>;
+};
 template <>
-inline constexpr operation_coroutine<message_stream> coroutine_of<stream_operation> = &run_stream;
+struct coroutine_of<stream_operation> {
+  static constexpr auto run = &run_stream;
+};
 template <>
-inline constexpr operation_coroutine<std::uint64_t> coroutine_of<count_tokens_operation> = &run_count_tokens;
+struct coroutine_of<count_tokens_operation> {
+  static constexpr auto run = &run_count_tokens;
+};
+template <class T>
+struct coroutine_of<json_operation<T>> {
+  static constexpr auto run = &run_json_call<T>;
+};
+template <class Item>
+struct coroutine_of<next_item_operation<Item>> {
+  static constexpr auto run = &run_next_item<Item>;
+};
 
 template <class Operation>
 void launch_operation(const std::shared_ptr<client_core>& core, handler_for<typename Operation::result_type> handler,
-                      diagnostics* diag, std::string body) {
-  launch<typename Operation::result_type>(core, std::move(handler), diag, coroutine_of<Operation>, std::move(body));
+                      diagnostics* diag, operation_input_t<Operation> input) {
+  launch<typename Operation::result_type>(core, std::move(handler), diag,
+                                          [&core, &input](const std::shared_ptr<op_control>& control) {
+                                            return coroutine_of<Operation>::run(core, control, std::move(input));
+                                          });
 }
 
 #ifdef ANTHROPIC_SEPARATE_COMPILATION
-template void launch_operation<create_operation>(const std::shared_ptr<client_core>&, handler_for<message>,
-                                                 diagnostics*, std::string);
-template void launch_operation<stream_operation>(const std::shared_ptr<client_core>&, handler_for<message_stream>,
-                                                 diagnostics*, std::string);
-template void launch_operation<count_tokens_operation>(const std::shared_ptr<client_core>&,
-                                                       handler_for<std::uint64_t>, diagnostics*, std::string);
+#define ANTHROPIC_INSTANTIATE_OPERATION(Operation)                                                      \
+  template void launch_operation<Operation>(const std::shared_ptr<client_core>&,                        \
+                                            handler_for<typename Operation::result_type>, diagnostics*, \
+                                            operation_input_t<Operation>);
+ANTHROPIC_FOR_EACH_OPERATION(ANTHROPIC_INSTANTIATE_OPERATION)
+#undef ANTHROPIC_INSTANTIATE_OPERATION
 #endif
 
 }  // namespace anthropic::detail

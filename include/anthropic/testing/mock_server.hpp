@@ -1,9 +1,11 @@
 // anthropic::testing::mock_server: an Anthropic-compatible HTTP/1.1 server on
 // 127.0.0.1 for tests, examples and demos. It answers POST /v1/messages (plain
-// and streamed), POST /v1/messages/count_tokens and GET /v1/models with
-// deterministic replies derived from the request, validates requests the way
-// the API does, records every request, and plays scripted replies (errors,
-// delays, stalls, truncation, malformed streams...) in FIFO order.
+// and streamed), POST /v1/messages/count_tokens, the models endpoints (a fixed
+// catalogue, paged) and Message Batches (processed in the background by the
+// same message logic) with deterministic replies derived from the request,
+// validates requests the way the API does, records every request, and plays
+// scripted replies (errors, delays, stalls, truncation, malformed streams...)
+// in FIFO order.
 //
 //   anthropic::testing::mock_server server(io.get_executor());
 //   server.enqueue(reply::error(429, "rate_limit_error", "slow down").header("retry-after", "1"));
@@ -51,6 +53,9 @@ struct mock_server_options {
   /// Subject alternative names of the server certificate; entries that parse as
   /// an IP address become IP SANs, the rest DNS SANs.
   std::vector<std::string> certificate_names{"localhost", "127.0.0.1"};
+  /// How long a Message Batch stays "in_progress" before its requests are
+  /// answered (by the default message logic) and it ends.
+  std::chrono::milliseconds batch_processing_time{100};
 };
 
 /// A request as the server received it.
@@ -333,6 +338,11 @@ class mock_server {
 
   /// A snapshot of every request received so far, in arrival order.
   ANTHROPIC_DECL std::vector<recorded_request> requests() const;
+
+  /// Ends a Message Batch at once, its requests not yet processed counted as
+  /// expired (as when the API's 24-hour window runs out). False when no batch
+  /// has this id.
+  ANTHROPIC_DECL bool expire_batch(std::string_view batch_id);
 
   /// How many TCP connections were accepted so far.
   ANTHROPIC_DECL std::size_t connections_accepted() const noexcept;

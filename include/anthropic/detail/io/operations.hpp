@@ -1,7 +1,8 @@
 // The bodies of the client's operations: the frame every call shares (hooks,
-// deadline, request building), the coroutines of create, count_tokens and
-// stream, and launch(), which runs one on the client's executor for any
-// completion token. Included by impl/client.ipp only.
+// deadline, request building), the coroutines of a JSON call (create, models,
+// batches), count_tokens, stream and a pager's next item, and launch(), which
+// runs one on the client's executor for any completion token. Included by
+// impl/client.ipp only.
 #pragma once
 
 #include <anthropic/completion.hpp>
@@ -14,7 +15,9 @@
 #include <anthropic/options.hpp>
 #include <anthropic/detail/io/stream_state.hpp>
 #include <anthropic/stream.hpp>
+#include <anthropic/types/json_support.hpp>
 #include <anthropic/types/message.hpp>
+#include <anthropic/types/page.hpp>
 #include <anthropic/types/request.hpp>
 
 #include <boost/asio/any_completion_handler.hpp>
@@ -28,24 +31,25 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
 
 namespace anthropic::detail {
 
-enum class api_call { create, stream, count_tokens };
+/// Which Messages call a message_request is the body of.
+enum class message_call { create, stream, count_tokens };
 
-/// The JSON body for one call. Serialized when the operation is called, so the
-/// request need not outlive that call (also with deferred tokens).
-inline std::string request_body(const message_request& req, api_call call) {
+/// The JSON body of a Messages call.
+inline std::string message_body(const message_request& req, message_call call) {
   json_scratch scratch;
   boost::json::value body = boost::json::value_from(req, scratch.storage());
   auto& members = body.as_object();
   switch (call) {
-    case api_call::create: members.erase("stream"); break;
-    case api_call::stream: members["stream"] = true; break;
-    case api_call::count_tokens:
+    case message_call::create: members.erase("stream"); break;
+    case message_call::stream: members["stream"] = true; break;
+    case message_call::count_tokens:
       // count_tokens takes the prompt, not the generation settings (spec section 6).
       for (const char* key : {"max_tokens", "stream", "temperature", "top_p", "top_k", "stop_sequences",
                               "metadata", "service_tier"})
@@ -63,21 +67,15 @@ struct op_result {
   diagnostics diag;
 };
 
-/// An operation's coroutine: runs on the client's executor under `control`.
-template <class T>
-using operation_coroutine = boost::asio::awaitable<op_result<T>> (*)(std::shared_ptr<client_core> core,
-                                                                    std::shared_ptr<op_control> control,
-                                                                    std::string body);
-
-/// Runs `operation` on the client's executor and completes the type-erased
-/// handler with its result: one instantiation per result type, whatever the
-/// completion token.
-template <class T>
+/// Runs the coroutine `make_coroutine(control)` returns on the client's
+/// executor and completes the type-erased handler with its result: one
+/// instantiation per operation, whatever the completion token.
+template <class T, class MakeCoroutine>
 void launch(const std::shared_ptr<client_core>& core, handler_for<T> handler, diagnostics* diag,
-            operation_coroutine<T> operation, std::string body) {
+            MakeCoroutine make_coroutine) {
   auto control = std::make_shared<op_control>();
   connect_cancellation(handler, control, core->executor());
-  boost::asio::co_spawn(core->executor(), operation(core, control, std::move(body)),
+  boost::asio::co_spawn(core->executor(), make_coroutine(control),
                         [core, control, handler = std::move(handler), diag](std::exception_ptr error,
                                                                             op_result<T> result) mutable {
                           // Only resource exhaustion (bad_alloc) gets here: let it
@@ -88,8 +86,7 @@ void launch(const std::shared_ptr<client_core>& core, handler_for<T> handler, di
                         });
 }
 
-/// Common frame of the three operations: hooks, configuration errors, request
-/// building, the exchange up to the response head. Neither copied nor moved:
+/// Common frame of the operations: hooks, the request target, the deadline. Neither copied nor moved:
 /// `info.target` views the `target` member.
 struct call_context {
   call_context(std::shared_ptr<client_core> core_in, std::shared_ptr<op_control> control_in,
@@ -116,11 +113,30 @@ inline void end_call(const call_context& call, boost::system::error_code ec) {
   call.core->report_request_end(call.info, ec);
 }
 
-/// POST `body` and read the whole 2xx response into `out`.
-inline boost::asio::awaitable<boost::system::error_code> async_post_and_read(call_context& call, std::string body,
+inline boost::beast::http::verb verb_of(http_method method) noexcept {
+  switch (method) {
+    case http_method::get: return boost::beast::http::verb::get;
+    case http_method::delete_: return boost::beast::http::verb::delete_;
+    case http_method::post: break;
+  }
+  return boost::beast::http::verb::post;
+}
+
+/// Whether the call can be sent: the client's configuration, then the call's
+/// own arguments. Fills `diag` when not.
+inline boost::system::error_code refusal(const call_context& call, const api_call& api, diagnostics& diag) {
+  if (auto ec = call.core->config_error(diag)) return ec;
+  if (api.error) diag.client_message = api.problem;
+  return api.error;
+}
+
+/// Sends `api` and reads the whole 2xx response into `out`.
+inline boost::asio::awaitable<boost::system::error_code> async_send_and_read(call_context& call, api_call api,
                                                                            std::string& out, diagnostics& diag) {
-  if (auto ec = call.core->config_error(diag)) co_return ec;
-  make_json_post(call.core->common_headers(), call.target, std::move(body), false, call.request);
+  if (auto ec = refusal(call, api, diag)) co_return ec;
+  make_api_request(call.core->common_headers(), verb_of(api.method),
+                   api.method == http_method::post ? request_kind::json_post : request_kind::json_get, call.target,
+                   std::move(api.body), call.request);
   auto [ec, conn] = co_await async_request_head(call.core, *call.control, call.request, call.info, call.deadline,
                                                 diag, false);
   if (ec) co_return ec;
@@ -141,28 +157,33 @@ inline boost::asio::awaitable<boost::system::error_code> async_post_and_read(cal
   co_return ec;
 }
 
-inline boost::asio::awaitable<op_result<message>> run_create(std::shared_ptr<client_core> core,
-                                                             std::shared_ptr<op_control> control, std::string body) {
-  call_context call(std::move(core), std::move(control), "create", "/v1/messages");
-  op_result<message> result;
+/// A call whose 2xx body is the JSON of a `T`: a message (create), a model, a
+/// page, a batch.
+template <class T>
+boost::asio::awaitable<op_result<T>> run_json_call(std::shared_ptr<client_core> core,
+                                                   std::shared_ptr<op_control> control, api_call api) {
+  call_context call(std::move(core), std::move(control), api.operation, api.path);
+  op_result<T> result;
   std::string response;
-  result.ec = co_await async_post_and_read(call, std::move(body), response, result.diag);
+  result.ec = co_await async_send_and_read(call, std::move(api), response, result.diag);
   if (!result.ec) {
-    result.ec = parse_message(response, result.value);
+    result.ec = parse_typed(response, result.value);
     if (result.ec) result.diag.client_message = "the body is " + body_snippet(response);
   }
-  if (!result.ec && call.core->options().hooks.on_usage) call.core->options().hooks.on_usage(call.info, result.value.usage);
+  if constexpr (std::is_same_v<T, message>) {
+    if (!result.ec && call.core->options().hooks.on_usage) call.core->options().hooks.on_usage(call.info, result.value.usage);
+  }
   end_call(call, result.ec);
   co_return result;
 }
 
 inline boost::asio::awaitable<op_result<std::uint64_t>> run_count_tokens(std::shared_ptr<client_core> core,
                                                                          std::shared_ptr<op_control> control,
-                                                                         std::string body) {
-  call_context call(std::move(core), std::move(control), "count_tokens", "/v1/messages/count_tokens");
+                                                                         api_call api) {
+  call_context call(std::move(core), std::move(control), api.operation, api.path);
   op_result<std::uint64_t> result;
   std::string response;
-  result.ec = co_await async_post_and_read(call, std::move(body), response, result.diag);
+  result.ec = co_await async_send_and_read(call, std::move(api), response, result.diag);
   if (!result.ec) {
     boost::system::error_code parse_ec;
     boost::json::value doc = boost::json::parse(response, parse_ec);
@@ -183,14 +204,15 @@ inline boost::asio::awaitable<op_result<std::uint64_t>> run_count_tokens(std::sh
 
 inline boost::asio::awaitable<op_result<message_stream>> run_stream(std::shared_ptr<client_core> core,
                                                                     std::shared_ptr<op_control> control,
-                                                                    std::string body) {
-  call_context call(std::move(core), std::move(control), "stream", "/v1/messages");
+                                                                    api_call api) {
+  call_context call(std::move(core), std::move(control), api.operation, api.path);
   op_result<message_stream> result;
-  if ((result.ec = call.core->config_error(result.diag))) {
+  if ((result.ec = refusal(call, api, result.diag))) {
     end_call(call, result.ec);
     co_return result;
   }
-  make_json_post(call.core->common_headers(), call.target, std::move(body), true, call.request);
+  make_api_request(call.core->common_headers(), boost::beast::http::verb::post, request_kind::stream_post, call.target,
+                   std::move(api.body), call.request);
   auto [ec, conn] = co_await async_request_head(call.core, *call.control, call.request, call.info, call.deadline,
                                                 result.diag, true);
   result.ec = ec;
@@ -203,6 +225,45 @@ inline boost::asio::awaitable<op_result<message_stream>> run_stream(std::shared_
   // so only the idle gap (and the optional whole-stream limit) bounds it.
   result.value =
       message_stream(std::make_shared<stream_state>(call.core, std::move(conn), call.target, call.info.sequence));
+  co_return result;
+}
+
+/// The next item of a pager: from the page in hand, else from the next page
+/// (one list call, retried like any other), else nothing once the list ends.
+template <class Item>
+boost::asio::awaitable<op_result<std::optional<Item>>> run_next_item(std::shared_ptr<client_core> core,
+                                                                    std::shared_ptr<op_control> control,
+                                                                    std::shared_ptr<pager_state<Item>> pager) {
+  op_result<std::optional<Item>> result;
+  if (pager->busy) {
+    result.ec = client_errc::operation_in_progress;
+    result.diag.client_message = "a pager hands out one item at a time: wait for async_next to complete";
+    co_return result;
+  }
+  pager->busy = true;
+  // An empty page that says there is more would loop for ever: at most one.
+  bool empty_page_seen = false;
+  while (pager->next == pager->items.size() && !pager->exhausted) {
+    auto fetched = co_await run_json_call<page<Item>>(core, control, list_call(pager->endpoint, pager->params));
+    if (fetched.ec) {
+      result.ec = fetched.ec;
+      result.diag = std::move(fetched.diag);
+      break;
+    }
+    page<Item>& got = fetched.value;
+    const bool backwards = !pager->params.before_id.empty();
+    const auto& cursor = backwards ? got.first_id : got.last_id;
+    pager->items = std::move(got.data);
+    pager->next = 0;
+    if (!got.has_more || !cursor || (pager->items.empty() && empty_page_seen)) {
+      pager->exhausted = true;
+    } else {
+      (backwards ? pager->params.before_id : pager->params.after_id) = *cursor;
+      empty_page_seen = pager->items.empty();
+    }
+  }
+  if (!result.ec && pager->next < pager->items.size()) result.value = std::move(pager->items[pager->next++]);
+  pager->busy = false;
   co_return result;
 }
 

@@ -78,17 +78,26 @@ inline boost::system::error_code make_common_headers(const client_options& opts,
   return {};
 }
 
-/// A POST of a JSON body with the client's headers. `streaming` asks for SSE.
-inline void make_json_post(const boost::beast::http::fields& common, std::string target, std::string body,
-                           bool streaming, http_request& out) {
+/// What a request asks for, and how its body is sent.
+enum class request_kind {
+  json_get,     ///< GET (or DELETE), a JSON answer
+  json_post,    ///< POST of a JSON body, a JSON answer
+  stream_post,  ///< POST of a JSON body, an event stream answer
+};
+
+/// A request with the client's headers. DELETE is a json_get with another verb.
+inline void make_api_request(const boost::beast::http::fields& common, boost::beast::http::verb verb,
+                             request_kind kind, std::string target, std::string body, http_request& out) {
   namespace http = boost::beast::http;
-  out = http_request(http::verb::post, std::move(target), 11);
+  out = http_request(verb, std::move(target), 11);
   for (const auto& field : common) out.insert(field.name_string(), field.value());
-  out.set(http::field::content_type, "application/json");
-  out.set(http::field::accept, streaming ? "text/event-stream" : "application/json");
+  if (kind != request_kind::json_get) out.set(http::field::content_type, "application/json");
+  out.set(http::field::accept, kind == request_kind::stream_post ? "text/event-stream" : "application/json");
   out.keep_alive(true);
   out.body() = std::move(body);
-  out.prepare_payload();
+  // A POST always says how long its body is (0 included); a GET or DELETE
+  // without a body sends no framing at all.
+  if (kind != request_kind::json_get || !out.body().empty()) out.prepare_payload();
 }
 
 }  // namespace anthropic::detail

@@ -93,6 +93,23 @@ inline boost::system::error_code parse_base_url(std::string_view text, base_url&
   return {};
 }
 
+/// Appends `text` to a request target as one path segment or query value:
+/// every byte but RFC 3986's unreserved ones (A-Z a-z 0-9 - . _ ~) as %XX, so
+/// that an id can neither leave its segment ("/", "?", "#", "..") nor the
+/// request line (CR, LF, space).
+inline void append_percent_encoded(std::string& target, std::string_view text) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    const bool unreserved = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' ||
+                            c == '.' || c == '_' || c == '~';
+    if (unreserved && !(text == "." || text == ".."))
+      target += ch;
+    else
+      target.append(1, '%').append(1, hex[c >> 4]).append(1, hex[c & 0xF]);
+  }
+}
+
 /// A URL as it may appear in an error message: user info (`user:token@`) and
 /// any query (which may carry a key) replaced by "***", bytes outside printable
 /// ASCII written as \xNN (so a CR LF cannot start a second line), at most 200

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -407,6 +408,33 @@ inline std::string error_body(std::string_view type, std::string_view message, s
                     {"error", json::object{{"type", type}, {"message", message}}}};
   if (!request_id.empty()) body["request_id"] = request_id;
   return json::serialize(body);
+}
+
+/// The first problem the API would report in a Messages request, worded like its messages.
+inline std::optional<std::string> request_problem(const boost::json::object& request, bool needs_max_tokens) {
+  const auto* model = request.if_contains("model");
+  if (!model) return "model: Field required";
+  if (!model->is_string()) return "model: Input should be a valid string";
+  if (needs_max_tokens) {
+    const auto* max_tokens = request.if_contains("max_tokens");
+    if (!max_tokens) return "max_tokens: Field required";
+    if (!max_tokens->is_int64() && !max_tokens->is_uint64()) return "max_tokens: Input should be a valid integer";
+  }
+  const auto* messages = request.if_contains("messages");
+  if (!messages) return "messages: Field required";
+  if (!messages->is_array()) return "messages: Input should be a valid list";
+  for (const auto& m : messages->get_array()) {
+    const auto* msg = m.if_object();
+    if (!msg) return "messages: Input should be a valid dictionary";
+    auto role = find_string(*msg, "role");
+    if (role != "user" && role != "assistant" && role != "system")
+      return "messages: Input tag is not one of the expected roles 'user' and 'assistant'";
+    const auto* content = msg->if_contains("content");
+    if (!content || !(content->is_string() || content->is_array())) return "messages: content must be a string or a list";
+  }
+  if (const auto* stream = request.if_contains("stream"); stream && !stream->is_bool())
+    return "stream: Input should be a valid boolean";
+  return std::nullopt;
 }
 
 /// The models GET /v1/models lists, newest first.

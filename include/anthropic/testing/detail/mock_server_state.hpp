@@ -5,6 +5,8 @@
 
 #include <anthropic/testing/mock_server.hpp>
 #include <anthropic/testing/detail/default_replies.hpp>
+#include <anthropic/testing/detail/mock_batches.hpp>
+#include <anthropic/testing/detail/mock_paging.hpp>
 #include <anthropic/testing/detail/reply_script.hpp>
 #include <anthropic/testing/detail/test_certificate.hpp>
 
@@ -102,6 +104,9 @@ class mock_server_state : public std::enable_shared_from_this<mock_server_state>
     acceptor_.bind(ep);
     acceptor_.listen(net::socket_base::max_listen_connections);
     port_ = acceptor_.local_endpoint().port();
+    batches_.emplace(options_.batch_processing_time, options_.tokens_per_reply,
+                     std::string(tls_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_),
+                     [this](const char* prefix) { return next_id(prefix); });
   }
 
   void start() {
@@ -140,6 +145,8 @@ class mock_server_state : public std::enable_shared_from_this<mock_server_state>
     std::lock_guard lock(mutex_);
     return requests_;
   }
+
+  bool expire_batch(std::string_view id) { return batches_->expire(id); }
 
  private:
   struct live_connection {
@@ -353,7 +360,11 @@ class mock_server_state : public std::enable_shared_from_this<mock_server_state>
     std::string_view path = target.substr(0, target.find('?'));
     bool is_post = req.method() == http::verb::post, is_get = req.method() == http::verb::get;
     if (is_get && (path == "/v1/models" || path.starts_with("/v1/models/"))) {
-      answer_models(path, target, request_id, r);
+      set_answer(r, answer_models(path, target), request_id);
+      return;
+    }
+    if (path == "/v1/messages/batches" || path.starts_with("/v1/messages/batches/")) {
+      set_answer(r, batches_->answer(req.method(), path, target, req.body()), request_id);
       return;
     }
     bool is_messages = is_post && path == "/v1/messages";
@@ -373,7 +384,7 @@ class mock_server_state : public std::enable_shared_from_this<mock_server_state>
       return;
     }
     if (!force_stream) {
-      if (auto problem = validation_problem(*request, is_messages)) {
+      if (auto problem = request_problem(*request, is_messages)) {
         set_error(r, 400, "invalid_request_error", *problem, request_id);
         return;
       }
@@ -394,64 +405,20 @@ class mock_server_state : public std::enable_shared_from_this<mock_server_state>
     }
   }
 
-  // The first problem the API would report, worded like its messages.
-  static std::optional<std::string> validation_problem(const boost::json::object& request, bool needs_max_tokens) {
-    const auto* model = request.if_contains("model");
-    if (!model) return "model: Field required";
-    if (!model->is_string()) return "model: Input should be a valid string";
-    if (needs_max_tokens) {
-      const auto* max_tokens = request.if_contains("max_tokens");
-      if (!max_tokens) return "max_tokens: Field required";
-      if (!max_tokens->is_int64() && !max_tokens->is_uint64()) return "max_tokens: Input should be a valid integer";
-    }
-    const auto* messages = request.if_contains("messages");
-    if (!messages) return "messages: Field required";
-    if (!messages->is_array()) return "messages: Input should be a valid list";
-    for (const auto& m : messages->get_array()) {
-      const auto* msg = m.if_object();
-      if (!msg) return "messages: Input should be a valid dictionary";
-      auto role = find_string(*msg, "role");
-      if (role != "user" && role != "assistant" && role != "system")
-        return "messages: Input tag is not one of the expected roles 'user' and 'assistant'";
-      const auto* content = msg->if_contains("content");
-      if (!content || !(content->is_string() || content->is_array())) return "messages: content must be a string or a list";
-    }
-    if (const auto* stream = request.if_contains("stream"); stream && !stream->is_bool())
-      return "stream: Input should be a valid boolean";
-    return std::nullopt;
+  static endpoint_answer answer_models(std::string_view path, std::string_view target) {
+    boost::json::array models = known_models();
+    if (path == "/v1/models") return page_of(models, target);
+    auto id = decoded_segment(path.substr(std::string_view("/v1/models/").size()));
+    for (const auto& m : models)
+      if (m.get_object().at("id").get_string() == id) return endpoint_answer::json(m);
+    return endpoint_answer::error(404, "not_found_error", "model: " + id);
   }
 
-  void answer_models(std::string_view path, std::string_view target, const std::string& request_id,
-                     prepared_response& r) {
-    boost::json::array models = known_models();
-    if (path != "/v1/models") {
-      auto id = path.substr(std::string_view("/v1/models/").size());
-      for (const auto& m : models)
-        if (m.get_object().at("id").get_string() == id) {
-          set_json(r, 200, boost::json::serialize(m));
-          return;
-        }
-      set_error(r, 404, "not_found_error", "model: " + std::string(id), request_id);
-      return;
-    }
-    // `limit` pages the list (1..1000, default 20), as the API does.
-    std::size_t limit = 20;
-    if (auto pos = target.find("limit="); pos != std::string_view::npos) {
-      limit = 0;
-      for (auto i = pos + 6; i < target.size() && target[i] >= '0' && target[i] <= '9' && limit <= 1000; ++i)
-        limit = limit * 10 + static_cast<std::size_t>(target[i] - '0');
-      if (limit < 1 || limit > 1000) {
-        set_error(r, 400, "invalid_request_error", "limit: Input should be between 1 and 1000", request_id);
-        return;
-      }
-    }
-    bool has_more = models.size() > limit;
-    if (has_more) models.resize(limit);
-    boost::json::object page{{"data", models},
-                             {"has_more", has_more},
-                             {"first_id", models.front().get_object().at("id")},
-                             {"last_id", models.back().get_object().at("id")}};
-    set_json(r, 200, boost::json::serialize(page));
+  void set_answer(prepared_response& r, const endpoint_answer& a, std::string_view request_id) {
+    if (!a.error_type.empty()) return set_error(r, a.status, a.error_type, a.message, request_id);
+    r.status = a.status;
+    r.headers.set(http::field::content_type, a.content_type);
+    r.body.pieces.push_back({a.body, {}});
   }
 
   template <class Stream>
@@ -607,7 +574,8 @@ class mock_server_state : public std::enable_shared_from_this<mock_server_state>
   // Touched only on the strand.
   bool stopped_ = false;
   std::unordered_map<std::size_t, live_connection> live_;
-  std::uint64_t ids_ = 0;
+  std::atomic<std::uint64_t> ids_{0};  // the batch store draws ids from other threads too
+  std::optional<batch_store> batches_;
 
   std::atomic<std::size_t> connections_{0};
   mutable std::mutex mutex_;  // guards script_ and requests_, which other threads use

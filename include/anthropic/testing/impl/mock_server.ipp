@@ -51,6 +51,8 @@ ANTHROPIC_DECL void mock_server::fail_next_connections(connection_fault fault, s
 
 ANTHROPIC_DECL std::vector<recorded_request> mock_server::requests() const { return state_->requests(); }
 
+ANTHROPIC_DECL bool mock_server::expire_batch(std::string_view batch_id) { return state_->expire_batch(batch_id); }
+
 ANTHROPIC_DECL std::size_t mock_server::connections_accepted() const noexcept {
   return state_->connections_accepted();
 }
