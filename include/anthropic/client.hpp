@@ -2,6 +2,7 @@
 // Batches) over pooled HTTP/1.1 connections.
 #pragma once
 
+#include <anthropic/batch_results.hpp>
 #include <anthropic/completion.hpp>
 #include <anthropic/config.hpp>
 #include <anthropic/detail/launch.hpp>
@@ -280,6 +281,22 @@ class basic_client {
   template <class CompletionToken = default_completion_token_type>
   auto async_cancel_batch(std::string_view batch_id, diagnostics& diag, CompletionToken&& token = {}) {
     return initiate<detail::json_operation<message_batch>>(token, &diag, detail::cancel_batch_call(batch_id));
+  }
+
+  /// The results of an ended batch, read line by line as async_next asks for
+  /// them (see batch_results): completes when the response head arrived.
+  ///
+  /// Handler signature: `void(boost::system::error_code, anthropic::batch_results)`.
+  /// Errors as for async_create (the API's invalid_request_error for a batch
+  /// that has not ended). The request is built from the id, never from the
+  /// batch's results_url, so that the key only goes to the base URL's host.
+  template <class CompletionToken = default_completion_token_type>
+  auto async_batch_results(std::string_view batch_id, CompletionToken&& token = {}) {
+    return initiate<detail::batch_results_operation>(token, nullptr, detail::batch_results_call(batch_id));
+  }
+  template <class CompletionToken = default_completion_token_type>
+  auto async_batch_results(std::string_view batch_id, diagnostics& diag, CompletionToken&& token = {}) {
+    return initiate<detail::batch_results_operation>(token, &diag, detail::batch_results_call(batch_id));
   }
 
   /// Deletes an ended batch and its results (cancel one in progress first).

@@ -53,6 +53,7 @@ enum class client_errc : int {
   response_truncated,          ///< a non-streamed response body ended before it was complete
   unexpected_redirect,         ///< the server answered with a 3xx redirect, which is never followed
   invalid_argument,            ///< an argument the API would refuse (a batch's custom_id, a page limit); nothing was sent
+  line_too_large,              ///< a line of a JSON Lines body (batch results) exceeded the maximum response size
 };
 
 /// Errors reported by the API, named after the `error.type` values of the spec.
@@ -110,6 +111,7 @@ class client_category_impl final : public boost::system::error_category {
       case client_errc::response_truncated: return "the response body ended before it was complete";
       case client_errc::unexpected_redirect: return "the server redirected the request (redirects are not followed)";
       case client_errc::invalid_argument: return "an argument is outside what the API accepts; nothing was sent";
+      case client_errc::line_too_large: return "a line of the results exceeded the maximum response size";
     }
     return "unknown anthropic.client error";
   }

@@ -10,6 +10,7 @@
 
 #include <anthropic/impl/base64.ipp>
 #include <anthropic/impl/batch.ipp>
+#include <anthropic/impl/batch_results.ipp>
 #include <anthropic/impl/builders.ipp>
 #include <anthropic/impl/client.ipp>
 #include <anthropic/impl/content.ipp>

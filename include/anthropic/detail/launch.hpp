@@ -30,9 +30,14 @@
 #include <utility>
 #include <vector>
 
+namespace anthropic {
+class batch_results;
+}  // namespace anthropic
+
 namespace anthropic::detail {
 
 class client_core;
+class results_state;
 
 /// The handler an operation producing `T` completes, type-erased.
 template <class T>
@@ -70,6 +75,7 @@ ANTHROPIC_DECL api_call create_batch_call(const std::vector<batch_request>& requ
 ANTHROPIC_DECL api_call get_batch_call(std::string_view batch_id);
 ANTHROPIC_DECL api_call cancel_batch_call(std::string_view batch_id);
 ANTHROPIC_DECL api_call delete_batch_call(std::string_view batch_id);
+ANTHROPIC_DECL api_call batch_results_call(std::string_view batch_id);
 
 /// The list endpoints: each pages the same way (list_params).
 enum class list_endpoint { models, batches };
@@ -89,6 +95,14 @@ struct count_tokens_operation {
 template <class T>
 struct json_operation {
   using result_type = T;
+};
+/// The start of a batch's results download (see <anthropic/batch_results.hpp>).
+struct batch_results_operation {
+  using result_type = batch_results;
+};
+/// The next line of a batch's results.
+struct next_result_operation {
+  using result_type = std::optional<batch_result>;
 };
 /// The next item of a pager (see <anthropic/pager.hpp>).
 template <class Item>
@@ -117,6 +131,10 @@ struct operation_input {
 template <class Item>
 struct operation_input<next_item_operation<Item>> {
   using type = std::shared_ptr<pager_state<Item>>;
+};
+template <>
+struct operation_input<next_result_operation> {
+  using type = std::shared_ptr<results_state>;
 };
 template <class Operation>
 using operation_input_t = typename operation_input<Operation>::type;
@@ -171,7 +189,9 @@ auto initiate_operation(const std::shared_ptr<client_core>& core, const Executor
   X(json_operation<page<message_batch>>)  \
   X(json_operation<deleted_object>)       \
   X(next_item_operation<model_info>)      \
-  X(next_item_operation<message_batch>)
+  X(next_item_operation<message_batch>)   \
+  X(batch_results_operation)              \
+  X(next_result_operation)
 #define ANTHROPIC_EXTERN_OPERATION(Operation)                                                                  \
   extern template void launch_operation<Operation>(const std::shared_ptr<client_core>&,                        \
                                                    handler_for<typename Operation::result_type>, diagnostics*, \

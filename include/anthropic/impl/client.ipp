@@ -73,6 +73,12 @@ ANTHROPIC_DECL api_call delete_batch_call(std::string_view batch_id) {
   return resource_call("delete_batch", http_method::delete_, "/v1/messages/batches/", batch_id);
 }
 
+ANTHROPIC_DECL api_call batch_results_call(std::string_view batch_id) {
+  // The batch's results_url names the same place; the path is built from the
+  // id so that the credentials never go to a host a response names.
+  return resource_call("batch_results", http_method::get, "/v1/messages/batches/", batch_id, "/results");
+}
+
 ANTHROPIC_DECL api_call list_call(list_endpoint endpoint, const list_params& params) {
   api_call call{};
   switch (endpoint) {
@@ -116,6 +122,14 @@ struct coroutine_of<count_tokens_operation> {
 template <class T>
 struct coroutine_of<json_operation<T>> {
   static constexpr auto run = &run_json_call<T>;
+};
+template <>
+struct coroutine_of<batch_results_operation> {
+  static constexpr auto run = &run_batch_results;
+};
+template <>
+struct coroutine_of<next_result_operation> {
+  static constexpr auto run = &run_next_result;
 };
 template <class Item>
 struct coroutine_of<next_item_operation<Item>> {

@@ -5,10 +5,12 @@
 // impl/client.ipp only.
 #pragma once
 
+#include <anthropic/batch_results.hpp>
 #include <anthropic/completion.hpp>
 #include <anthropic/detail/io/client_core.hpp>
 #include <anthropic/detail/io/exchange.hpp>
 #include <anthropic/detail/io/op_control.hpp>
+#include <anthropic/detail/io/results_state.hpp>
 #include <anthropic/detail/launch.hpp>
 #include <anthropic/detail/sansio/error_response.hpp>
 #include <anthropic/error.hpp>
@@ -33,6 +35,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -225,6 +228,40 @@ inline boost::asio::awaitable<op_result<message_stream>> run_stream(std::shared_
   // so only the idle gap (and the optional whole-stream limit) bounds it.
   result.value =
       message_stream(std::make_shared<stream_state>(call.core, std::move(conn), call.target, call.info.sequence));
+  co_return result;
+}
+
+/// GET a batch's results: completes once the response head arrived; the
+/// lines are read by batch_results::async_next.
+inline boost::asio::awaitable<op_result<batch_results>> run_batch_results(std::shared_ptr<client_core> core,
+                                                                         std::shared_ptr<op_control> control,
+                                                                         api_call api) {
+  call_context call(std::move(core), std::move(control), api.operation, api.path);
+  op_result<batch_results> result;
+  if ((result.ec = refusal(call, api, result.diag))) {
+    end_call(call, result.ec);
+    co_return result;
+  }
+  make_api_request(call.core->common_headers(), boost::beast::http::verb::get, request_kind::download, call.target,
+                   {}, call.request);
+  auto [ec, conn] = co_await async_request_head(call.core, *call.control, call.request, call.info, call.deadline,
+                                                result.diag, false);
+  if ((result.ec = ec)) {
+    end_call(call, ec);
+    co_return result;
+  }
+  // From here the reader reports the end of the request (on_request_end), and
+  // only the idle gap bounds it: a results file may take long to download.
+  result.value =
+      batch_results(std::make_shared<results_state>(call.core, std::move(conn), call.target, call.info.sequence));
+  co_return result;
+}
+
+inline boost::asio::awaitable<op_result<std::optional<batch_result>>> run_next_result(
+    std::shared_ptr<client_core> core, std::shared_ptr<op_control> control, std::shared_ptr<results_state> results) {
+  (void)core;
+  op_result<std::optional<batch_result>> result;
+  std::tie(result.ec, result.value) = co_await results->next(*control, result.diag);
   co_return result;
 }
 

@@ -83,7 +83,18 @@ enum class request_kind {
   json_get,     ///< GET (or DELETE), a JSON answer
   json_post,    ///< POST of a JSON body, a JSON answer
   stream_post,  ///< POST of a JSON body, an event stream answer
+  download,     ///< GET of bytes (JSON Lines results, a file's content)
 };
+
+inline std::string_view accepted_type(request_kind kind) noexcept {
+  switch (kind) {
+    case request_kind::stream_post: return "text/event-stream";
+    case request_kind::download: return "application/binary";  // what the official SDKs send
+    case request_kind::json_get:
+    case request_kind::json_post: break;
+  }
+  return "application/json";
+}
 
 /// A request with the client's headers. DELETE is a json_get with another verb.
 inline void make_api_request(const boost::beast::http::fields& common, boost::beast::http::verb verb,
@@ -91,13 +102,14 @@ inline void make_api_request(const boost::beast::http::fields& common, boost::be
   namespace http = boost::beast::http;
   out = http_request(verb, std::move(target), 11);
   for (const auto& field : common) out.insert(field.name_string(), field.value());
-  if (kind != request_kind::json_get) out.set(http::field::content_type, "application/json");
-  out.set(http::field::accept, kind == request_kind::stream_post ? "text/event-stream" : "application/json");
+  const bool has_json_body = kind == request_kind::json_post || kind == request_kind::stream_post;
+  if (has_json_body) out.set(http::field::content_type, "application/json");
+  out.set(http::field::accept, accepted_type(kind));
   out.keep_alive(true);
   out.body() = std::move(body);
   // A POST always says how long its body is (0 included); a GET or DELETE
   // without a body sends no framing at all.
-  if (kind != request_kind::json_get || !out.body().empty()) out.prepare_payload();
+  if (has_json_body || !out.body().empty()) out.prepare_payload();
 }
 
 }  // namespace anthropic::detail
