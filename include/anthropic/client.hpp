@@ -283,6 +283,30 @@ class basic_client {
     return initiate<detail::json_operation<message_batch>>(token, &diag, detail::cancel_batch_call(batch_id));
   }
 
+  /// Looks at a batch until it has ended (pausing as `options` says, with
+  /// options.on_progress after every look) and completes with its final state.
+  /// A wait can take hours: bound it with cancellation (`asio::cancel_after`,
+  /// `||` with a timer), which ends it with operation_aborted and leaves the
+  /// batch running.
+  ///
+  /// Handler signature: `void(boost::system::error_code, anthropic::message_batch)`.
+  /// Errors: those of async_get_batch (each look is retried like one).
+  template <class CompletionToken = default_completion_token_type>
+  auto async_wait_batch(std::string_view batch_id, const batch_wait_options& options, CompletionToken&& token = {}) {
+    return initiate<detail::wait_batch_operation>(token, nullptr, detail::wait_batch(batch_id, options));
+  }
+  template <class CompletionToken = default_completion_token_type>
+  auto async_wait_batch(std::string_view batch_id, const batch_wait_options& options, diagnostics& diag,
+                        CompletionToken&& token = {}) {
+    return initiate<detail::wait_batch_operation>(token, &diag, detail::wait_batch(batch_id, options));
+  }
+  /// async_wait_batch with the default batch_wait_options.
+  template <class CompletionToken = default_completion_token_type>
+    requires(!std::is_convertible_v<CompletionToken, const batch_wait_options&>)
+  auto async_wait_batch(std::string_view batch_id, CompletionToken&& token = {}) {
+    return initiate<detail::wait_batch_operation>(token, nullptr, detail::wait_batch(batch_id, {}));
+  }
+
   /// The results of an ended batch, read line by line as async_next asks for
   /// them (see batch_results): completes when the response head arrived.
   ///

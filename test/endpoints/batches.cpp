@@ -5,12 +5,17 @@
 #include <anthropic/pager.hpp>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -208,6 +213,51 @@ BOOST_FIXTURE_TEST_CASE(list_and_pager_show_batches_newest_first, batch_fixture)
   }());
   // (Compared out here: GCC 12 mishandles initializer lists of strings in coroutines.)
   BOOST_TEST(walked == (std::vector<std::string>{created.rbegin(), created.rend()}), boost::test_tools::per_element());
+}
+
+BOOST_FIXTURE_TEST_CASE(wait_polls_with_backoff_and_reports_progress, batch_fixture) {
+  anthropic::client client(io.get_executor(), options());
+  std::vector<anthropic::message_batch> progress;
+  anthropic::batch_wait_options wait{.initial_interval = std::chrono::milliseconds(20),
+                                     .max_interval = std::chrono::milliseconds(40),
+                                     .backoff = 2.0,
+                                     .on_progress = [&](const anthropic::message_batch& b) { progress.push_back(b); }};
+  run([&]() -> asio::awaitable<void> {
+    auto batch = co_await client.async_create_batch(requests(2));
+    auto ended = co_await client.async_wait_batch(batch.id, wait);
+    BOOST_TEST(ended.ended());
+    BOOST_TEST(ended.request_counts.succeeded == 2u);
+  }());
+  // 150 ms of processing at 20, then 40 ms pauses: a few looks, each reported.
+  BOOST_TEST(progress.size() >= 2u);
+  BOOST_TEST(progress.size() <= 8u);
+  for (const auto& b : progress) BOOST_TEST(b.processing_status == "in_progress");
+  BOOST_TEST(server.requests().size() == progress.size() + 2);  // the create, the looks, the last one
+}
+
+BOOST_FIXTURE_TEST_CASE(a_wait_can_be_cancelled_and_the_batch_goes_on, batch_fixture) {
+  anthropic::client client(io.get_executor(), options());
+  std::optional<boost::system::error_code> outcome;
+  std::string id;
+  auto reqs = requests(1);
+  asio::cancellation_signal cancel;
+  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+    auto batch = co_await client.async_create_batch(reqs);
+    id = batch.id;
+    anthropic::batch_wait_options slow{.initial_interval = std::chrono::seconds(30)};
+    auto [ec, b] = co_await client.async_wait_batch(
+        id, slow, asio::bind_cancellation_slot(cancel.slot(), asio::as_tuple(asio::use_awaitable)));
+    outcome = ec;
+  }, asio::detached);
+  BOOST_REQUIRE(run_until([&] { return server.requests().size() == 2; }));
+  io.run_for(std::chrono::milliseconds(50));
+  cancel.emit(asio::cancellation_type::terminal);
+  BOOST_REQUIRE(run_until([&] { return outcome.has_value(); }, std::chrono::seconds(5)));
+  BOOST_TEST((*outcome == asio::error::operation_aborted), outcome->message());
+  run([&]() -> asio::awaitable<void> {
+    auto ended = co_await client.async_wait_batch(id, asio::use_awaitable);
+    BOOST_TEST(ended.ended());
+  }());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

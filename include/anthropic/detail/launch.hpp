@@ -77,6 +77,13 @@ ANTHROPIC_DECL api_call cancel_batch_call(std::string_view batch_id);
 ANTHROPIC_DECL api_call delete_batch_call(std::string_view batch_id);
 ANTHROPIC_DECL api_call batch_results_call(std::string_view batch_id);
 
+/// Polls a batch (its get_batch_call) until it has ended.
+struct wait_batch_call {
+  api_call get;
+  batch_wait_options options;
+};
+ANTHROPIC_DECL wait_batch_call wait_batch(std::string_view batch_id, batch_wait_options options);
+
 /// The list endpoints: each pages the same way (list_params).
 enum class list_endpoint { models, batches };
 ANTHROPIC_DECL api_call list_call(list_endpoint endpoint, const list_params& params);
@@ -99,6 +106,10 @@ struct json_operation {
 /// The start of a batch's results download (see <anthropic/batch_results.hpp>).
 struct batch_results_operation {
   using result_type = batch_results;
+};
+/// Polls a batch until it has ended.
+struct wait_batch_operation {
+  using result_type = message_batch;
 };
 /// The next line of a batch's results.
 struct next_result_operation {
@@ -131,6 +142,10 @@ struct operation_input {
 template <class Item>
 struct operation_input<next_item_operation<Item>> {
   using type = std::shared_ptr<pager_state<Item>>;
+};
+template <>
+struct operation_input<wait_batch_operation> {
+  using type = wait_batch_call;
 };
 template <>
 struct operation_input<next_result_operation> {
@@ -191,6 +206,7 @@ auto initiate_operation(const std::shared_ptr<client_core>& core, const Executor
   X(next_item_operation<model_info>)      \
   X(next_item_operation<message_batch>)   \
   X(batch_results_operation)              \
+  X(wait_batch_operation)                 \
   X(next_result_operation)
 #define ANTHROPIC_EXTERN_OPERATION(Operation)                                                                  \
   extern template void launch_operation<Operation>(const std::shared_ptr<client_core>&,                        \

@@ -73,6 +73,10 @@ ANTHROPIC_DECL api_call delete_batch_call(std::string_view batch_id) {
   return resource_call("delete_batch", http_method::delete_, "/v1/messages/batches/", batch_id);
 }
 
+ANTHROPIC_DECL wait_batch_call wait_batch(std::string_view batch_id, batch_wait_options options) {
+  return {get_batch_call(batch_id), std::move(options)};
+}
+
 ANTHROPIC_DECL api_call batch_results_call(std::string_view batch_id) {
   // The batch's results_url names the same place; the path is built from the
   // id so that the credentials never go to a host a response names.
@@ -126,6 +130,10 @@ struct coroutine_of<json_operation<T>> {
 template <>
 struct coroutine_of<batch_results_operation> {
   static constexpr auto run = &run_batch_results;
+};
+template <>
+struct coroutine_of<wait_batch_operation> {
+  static constexpr auto run = &run_wait_batch;
 };
 template <>
 struct coroutine_of<next_result_operation> {

@@ -12,8 +12,10 @@
 #include <boost/json/value.hpp>
 #include <boost/json/value_from.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -113,6 +115,19 @@ struct batch_result {
 
   bool succeeded() const noexcept { return type == batch_result_types::succeeded; }
   bool operator==(const batch_result&) const = default;
+};
+
+/// How client::async_wait_batch polls: the first pause, growing by `backoff`
+/// after every look up to `max_interval`. A batch takes minutes to hours; the
+/// defaults ask every 5 s at first and every minute from about the fifth minute.
+struct batch_wait_options {
+  std::chrono::milliseconds initial_interval{5000};
+  std::chrono::milliseconds max_interval{60000};
+  double backoff = 1.5;
+  /// Called after every look at a batch that has not ended yet (status and
+  /// counts), on the client's executor. Like a hook, it must not throw (an
+  /// exception would leave io_context::run()).
+  std::function<void(const message_batch&)> on_progress{};
 };
 
 ANTHROPIC_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, const batch_request& r);

@@ -27,10 +27,13 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value_from.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -229,6 +232,33 @@ inline boost::asio::awaitable<op_result<message_stream>> run_stream(std::shared_
   result.value =
       message_stream(std::make_shared<stream_state>(call.core, std::move(conn), call.target, call.info.sequence));
   co_return result;
+}
+
+/// Looks at a batch until it has ended, pausing between looks as the options
+/// say; each look is one get_batch call (retried like any other).
+inline boost::asio::awaitable<op_result<message_batch>> run_wait_batch(std::shared_ptr<client_core> core,
+                                                                      std::shared_ptr<op_control> control,
+                                                                      wait_batch_call wait) {
+  const auto& opts = wait.options;
+  auto interval = std::max(opts.initial_interval, std::chrono::milliseconds(1));
+  boost::asio::steady_timer timer(core->executor());
+  for (;;) {
+    auto look = co_await run_json_call<message_batch>(core, control, wait.get);
+    if (look.ec || look.value.ended()) co_return look;
+    if (opts.on_progress) opts.on_progress(look.value);
+    if (control->cancelled) break;
+    timer.expires_after(interval);
+    control->active_timer = &timer;
+    auto [wait_ec] = co_await timer.async_wait(use_tuple);
+    (void)wait_ec;
+    control->active_timer = nullptr;
+    if (control->cancelled) break;
+    const auto grown = std::chrono::duration_cast<std::chrono::milliseconds>(interval * std::max(opts.backoff, 1.0));
+    interval = std::min(std::max(grown, interval), std::max(opts.max_interval, interval));
+  }
+  op_result<message_batch> aborted;
+  aborted.ec = boost::asio::error::operation_aborted;
+  co_return aborted;
 }
 
 /// GET a batch's results: completes once the response head arrived; the
