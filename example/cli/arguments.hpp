@@ -16,9 +16,27 @@ namespace anthropic_cli {
 /// The text printed by --help and after every usage error.
 inline constexpr std::string_view usage_text =
     R"(usage: anthropic-cli [options] [PROMPT...]
+       anthropic-cli [options] models [list | get ID]
+       anthropic-cli [options] batches create FILE.jsonl | get ID | list | cancel ID
+                                       | delete ID | wait ID | results ID
+       anthropic-cli mock-server [--port N] [--http] [--ca-out FILE]
 
 Sends PROMPT (the words joined by spaces; read from stdin when absent and stdin
-is not a terminal) to the Anthropic Messages API and prints the reply.
+is not a terminal) to the Anthropic Messages API and prints the reply. A first
+word naming a command runs that command instead (`--` before it makes it a
+prompt). Commands print JSON on stdout, one object per line for lists:
+
+  models list            every model (pages walked as needed); models get ID: one
+  batches create FILE    submit a Message Batch: one line per request, each
+                         {"custom_id": ..., "params": {request body}}, a request
+                         body, or a prompt string (ids "line-N"); the flags above
+                         fill what a body leaves out, as for --batch
+  batches wait ID        poll until the batch ends (progress on stderr when it is
+                         a terminal), then print it
+  batches results ID     the result lines as they download (JSONL, any order)
+  mock-server            run the mock server until killed; prints its base URL
+                         (--port N: that port, --http: no TLS, --ca-out FILE: the
+                         CA to pass to --cacert); any API key is accepted
 
   --model M              model name (default claude-sonnet-4-5)
   --max-tokens N         maximum output tokens (default 1024)
@@ -39,7 +57,8 @@ is not a terminal) to the Anthropic Messages API and prints the reply.
   --batch FILE.jsonl     one request body per line ('-' = stdin), one result line
                          per request, in input order
   --concurrency N        requests in flight at once with --batch (default 4)
-  --mock                 use the built-in mock server (no key, no network)
+  --mock                 use the built-in mock server (no key, no network), also
+                         for commands (its batches live as long as the command)
   --help                 print this text
 
 Exit status: 0 success, 1 API error, 2 usage error, 3 network, TLS, timeout or
@@ -68,7 +87,19 @@ struct cli_arguments {
   bool mock = false;
   bool help = false;
   std::vector<std::string> prompt_words;
+  /// A command ("models", "batches", "mock-server") and its words; empty for a prompt.
+  std::string command;
+  std::vector<std::string> command_words;
+  // mock-server only.
+  std::optional<unsigned short> port;
+  bool http = false;
+  std::optional<std::string> ca_out;
 };
+
+/// The first words that name a command rather than start a prompt.
+inline bool is_command(std::string_view word) {
+  return word == "models" || word == "batches" || word == "mock-server";
+}
 
 /// A parsed command line, or what is wrong with it.
 struct parse_outcome {
@@ -101,10 +132,17 @@ inline parse_outcome parse_arguments(int argc, const char* const* argv) {
     if (out.error.empty()) out.error = std::move(message);
   };
   bool options_ended = false;
+  bool words_seen = false;
   for (int i = 1; i < argc && out.error.empty(); ++i) {
     std::string_view arg = argv[i];
     if (options_ended || arg.size() < 2 || !arg.starts_with("--")) {
-      a.prompt_words.emplace_back(arg);
+      if (!words_seen && !options_ended && is_command(arg))
+        a.command = std::string(arg);
+      else if (!a.command.empty())
+        a.command_words.emplace_back(arg);
+      else
+        a.prompt_words.emplace_back(arg);
+      words_seen = true;
       continue;
     }
     if (arg == "--") {
@@ -150,6 +188,9 @@ inline parse_outcome parse_arguments(int argc, const char* const* argv) {
     else if (name == "--auth-token") text(a.auth_token);
     else if (name == "--cacert") text(a.ca_file);
     else if (name == "--batch") text(a.batch_file);
+    else if (name == "--ca-out") text(a.ca_out);
+    else if (name == "--port") count(a.port, static_cast<unsigned short>(1), "a port number (1-65535)");
+    else if (name == "--http") flag(a.http);
     else if (name == "--max-tokens") count(a.max_tokens, std::uint64_t{1}, "a positive integer");
     else if (name == "--max-retries") count(a.max_retries, 0u, "a non-negative integer");
     else if (name == "--concurrency") count(a.concurrency, std::size_t{1}, "a positive integer");
@@ -180,6 +221,19 @@ inline parse_outcome parse_arguments(int argc, const char* const* argv) {
     else fail("unknown option '" + std::string(name) + "'");
   }
   if (!out.error.empty() || a.help) return out;
+
+  if (a.command.empty() && (a.port || a.http || a.ca_out))
+    fail("--port, --http and --ca-out only apply to mock-server");
+  if (!a.command.empty()) {
+    if (a.batch_file || a.request_file || a.stream || a.events)
+      fail("--batch, --request, --stream and --events do not apply to the " + a.command + " command");
+    if (a.command == "mock-server" && (a.mock || a.base_url || !a.command_words.empty()))
+      fail("mock-server takes only --port, --http and --ca-out");
+    if (a.command != "mock-server" && (a.port || a.http || a.ca_out))
+      fail("--port, --http and --ca-out only apply to mock-server");
+    if (a.mock && a.base_url) fail("--mock and --base-url exclude each other");
+    return out;
+  }
 
   // Combinations that cannot mean anything.
   if (a.json && a.events) fail("--json and --events exclude each other");

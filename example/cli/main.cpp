@@ -3,6 +3,7 @@
 #include "arguments.hpp"
 #include "batch_runner.hpp"
 #include "client_setup.hpp"
+#include "commands.hpp"
 #include "output.hpp"
 #include "request_builder.hpp"
 
@@ -30,28 +31,6 @@ namespace {
 using namespace anthropic_cli;
 using boost::asio::as_tuple;
 using boost::asio::use_awaitable;
-
-/// The whole of a file, or of stdin for "-"; nullopt when it cannot be read.
-std::optional<std::string> read_all(const std::string& path) {
-  if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return std::nullopt;
-  return std::string(std::istreambuf_iterator<char>(file), {});
-}
-
-int usage_error(const std::string& message) {
-  std::cerr << "anthropic-cli: " << message << "\n\n" << usage_text;
-  return exit_usage;
-}
-
-/// Reports a failed request the way the output mode wants it.
-int report_failure(const cli_arguments& args, const boost::system::error_code& ec, const anthropic::diagnostics& diag) {
-  if (args.json)
-    std::cout << error_json(ec, diag) << std::endl;
-  else
-    std::cerr << error_line(ec, diag) << std::endl;
-  return exit_status_for(ec);
-}
 
 /// One streamed request: deltas (or raw events) to stdout as they arrive.
 boost::asio::awaitable<int> run_stream(anthropic::client& client, const anthropic::message_request& req,
@@ -105,6 +84,7 @@ boost::asio::awaitable<int> run_create(anthropic::client& client, const anthropi
 
 boost::asio::awaitable<int> run(const cli_arguments& args) {
   auto ex = co_await boost::asio::this_coro::executor;
+  if (args.command == "mock-server") co_return co_await serve_mock(args, ex);
   client_setup setup = make_client_setup(args, ex);
   // The mock server serves on this thread: stop it however this coroutine ends,
   // so that io_context::run() returns.
@@ -116,6 +96,7 @@ boost::asio::awaitable<int> run(const cli_arguments& args) {
   } stopper{setup};
   if (!setup.error.empty()) co_return usage_error(setup.error);
   anthropic::client client(ex, setup.options);
+  if (!args.command.empty()) co_return co_await run_command(client, args);
 
   if (args.batch_file) {
     auto text = read_all(*args.batch_file);

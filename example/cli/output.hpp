@@ -35,7 +35,7 @@ inline exit_status exit_status_for(const boost::system::error_code& ec) {
   if (ec.category() == anthropic::api_category()) return exit_api_error;
   // A configuration the client refuses before sending anything is a usage problem.
   if (ec == client_errc::missing_credentials || ec == client_errc::invalid_base_url ||
-      ec == client_errc::invalid_header_value)
+      ec == client_errc::invalid_header_value || ec == client_errc::invalid_argument)
     return exit_usage;
   return exit_transport;
 }

@@ -5,6 +5,8 @@
 // The executable's path comes from ANTHROPIC_CLI_PATH, which example/tests.cmake
 // defines when the examples are built; without it (e.g. the sanitizer build,
 // which skips the examples) the tests say so and pass.
+#include "cli_support.hpp"
+
 #include <anthropic/testing/mock_server.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -32,158 +34,10 @@
 
 namespace {
 
-namespace fs = std::filesystem;
+using namespace anthropic::test::cli;
 using anthropic::testing::mock_server;
 using anthropic::testing::reply;
 using namespace std::chrono_literals;
-
-constexpr const char* test_key = "sk-ant-cli-test-SECRET";
-constexpr const char* story_prompt = "Write a one-sentence bedtime story about a unicorn.";
-
-#ifdef ANTHROPIC_CLI_PATH
-constexpr const char* cli_path = ANTHROPIC_CLI_PATH;
-#else
-constexpr const char* cli_path = nullptr;
-#endif
-
-bool cli_available() {
-  if (cli_path) return true;
-  BOOST_TEST_MESSAGE("anthropic-cli is not built in this configuration (ANTHROPIC_BUILD_EXAMPLES=OFF): skipped");
-  return false;
-}
-
-struct cli_result {
-  int status = -1;
-  std::string out, err;
-  std::chrono::milliseconds elapsed{};
-};
-
-std::string shell_quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::string read_file(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(f), {});
-}
-
-/// A scratch directory per test, removed afterwards.
-struct scratch_dir {
-  fs::path path;
-  scratch_dir() {
-    static int counter = 0;
-    path = fs::temp_directory_path() /
-           ("anthropic-cli-test-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    fs::create_directories(path);
-  }
-  ~scratch_dir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-  fs::path write(const std::string& name, const std::string& content) const {
-    std::ofstream(path / name, std::ios::binary) << content;
-    return path / name;
-  }
-};
-
-/// Starts a server requiring `test_key`, its CA written to a file for --cacert.
-struct cli_fixture {
-  mock_server server;
-  scratch_dir dir;
-  fs::path ca_file;
-
-  cli_fixture() : server(options()) { ca_file = dir.write("ca.pem", server.ca_pem()); }
-
-  static anthropic::testing::mock_server_options options() {
-    anthropic::testing::mock_server_options opts;
-    opts.api_key = test_key;
-    return opts;
-  }
-
-  /// Runs the CLI with a clean environment (plus `env`, "NAME=value" entries)
-  /// and `input` on stdin.
-  cli_result run(const std::vector<std::string>& args, const std::string& input = "",
-                 const std::vector<std::string>& env = {}) const {
-    // Appended piece by piece: `" " + shell_quote(x)` draws a false -Wrestrict
-    // from GCC 12 at -O3 (GCC bug 105329).
-    std::string cmd = "env -u ANTHROPIC_API_KEY -u ANTHROPIC_AUTH_TOKEN -u ANTHROPIC_BASE_URL";
-    auto word = [&cmd](std::string_view separator, const std::string& text) {
-      cmd.append(separator).append(shell_quote(text));
-    };
-    for (const auto& e : env) word(" ", e);
-    word(" ", cli_path);
-    for (const auto& a : args) word(" ", a);
-    auto in = dir.write("stdin", input);
-    word(" <", in.string());
-    word(" >", (dir.path / "stdout").string());
-    word(" 2>", (dir.path / "stderr").string());
-    auto start = std::chrono::steady_clock::now();
-    int raw = std::system(cmd.c_str());
-    cli_result r;
-    r.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
-    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
-    r.out = read_file(dir.path / "stdout");
-    r.err = read_file(dir.path / "stderr");
-    return r;
-  }
-
-  /// The usual connection flags for this server, followed by `more`.
-  std::vector<std::string> connect(std::vector<std::string> more) const {
-    std::vector<std::string> args{"--base-url", server.base_url(), "--api-key", test_key, "--cacert",
-                                  ca_file.string()};
-    args.insert(args.end(), more.begin(), more.end());
-    return args;
-  }
-
-  boost::json::object last_request_body() const {
-    auto reqs = server.requests();
-    BOOST_REQUIRE(!reqs.empty());
-    return boost::json::parse(reqs.back().body).as_object();
-  }
-};
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-/// Whether `text` is valid UTF-8. Boost.JSON's serializer copies bytes it does
-/// not understand and its parser validates UTF-8: the round trip is the check.
-bool valid_utf8(const std::string& text) {
-  boost::system::error_code ec;
-  boost::json::parse(boost::json::serialize(boost::json::string(text)), ec);
-  return !ec;
-}
-
-/// Whether a terminal would act on something in `text` beyond starting a line or
-/// moving to a tab stop: C0 controls other than LF and TAB (ESC, BEL, CR, ...),
-/// DEL, or C1 controls (UTF-8 C2 80..C2 9F).
-bool has_raw_controls(const std::string& text) {
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    auto c = static_cast<unsigned char>(text[i]);
-    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) return true;
-    if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xa0) return true;
-  }
-  return false;
-}
-
-/// The line parsed as JSON, after checking that it is valid UTF-8 (Boost.JSON's
-/// parser checks that too; the explicit test names the failure).
-boost::json::object json_object_of(const std::string& line) {
-  BOOST_TEST(valid_utf8(line), "not valid UTF-8: " << line);
-  boost::system::error_code ec;
-  auto doc = boost::json::parse(line, ec);
-  BOOST_REQUIRE_MESSAGE(!ec && doc.is_object(), "not a JSON object (" << ec.message() << "): " << line);
-  return doc.as_object();
-}
 
 // Error bodies as broken servers and proxies send them.
 const std::string latin1_body = "caf\xe9 \xff ferm\xe9";  // ISO 8859-1, not UTF-8

@@ -43,6 +43,8 @@ namespace anthropic::testing {
 struct mock_server_options {
   /// HTTPS with an in-memory certificate (trust ca_pem()); false: plain HTTP.
   bool use_tls = true;
+  /// The port on 127.0.0.1 to listen on; 0 picks a free one (see port()).
+  unsigned short port = 0;
   /// Non-empty: every request must carry `x-api-key: <key>` or
   /// `Authorization: Bearer <key>`, otherwise 401 authentication_error.
   std::string api_key;

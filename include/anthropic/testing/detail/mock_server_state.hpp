@@ -98,7 +98,7 @@ class mock_server_state : public std::enable_shared_from_this<mock_server_state>
       cert.install(*tls_);
       ca_pem_ = cert.ca_pem;
     }
-    net::ip::tcp::endpoint ep(net::ip::make_address_v4("127.0.0.1"), 0);
+    net::ip::tcp::endpoint ep(net::ip::make_address_v4("127.0.0.1"), options_.port);
     acceptor_.open(ep.protocol());
     acceptor_.set_option(net::socket_base::reuse_address(true));
     acceptor_.bind(ep);
