@@ -19,6 +19,8 @@ inline constexpr std::string_view usage_text =
        anthropic-cli [options] models [list | get ID]
        anthropic-cli [options] batches create FILE.jsonl | get ID | list | cancel ID
                                        | delete ID | wait ID | results ID
+       anthropic-cli [options] files upload PATH | list | get ID | delete ID
+                                     | download ID [-o PATH]
        anthropic-cli mock-server [--port N] [--http] [--ca-out FILE]
 
 Sends PROMPT (the words joined by spaces; read from stdin when absent and stdin
@@ -34,6 +36,8 @@ prompt). Commands print JSON on stdout, one object per line for lists:
   batches wait ID        poll until the batch ends (progress on stderr when it is
                          a terminal), then print it
   batches results ID     the result lines as they download (JSONL, any order)
+  files upload PATH      upload a file (streamed; Files API beta), print its metadata
+  files download ID      the content to stdout, or to -o PATH (then its metadata line)
   mock-server            run the mock server until killed; prints its base URL
                          (--port N: that port, --http: no TLS, --ca-out FILE: the
                          CA to pass to --cacert); any API key is accepted
@@ -94,11 +98,12 @@ struct cli_arguments {
   std::optional<unsigned short> port;
   bool http = false;
   std::optional<std::string> ca_out;
+  std::optional<std::string> output;  ///< files download -o PATH
 };
 
 /// The first words that name a command rather than start a prompt.
 inline bool is_command(std::string_view word) {
-  return word == "models" || word == "batches" || word == "mock-server";
+  return word == "models" || word == "batches" || word == "files" || word == "mock-server";
 }
 
 /// A parsed command line, or what is wrong with it.
@@ -135,6 +140,7 @@ inline parse_outcome parse_arguments(int argc, const char* const* argv) {
   bool words_seen = false;
   for (int i = 1; i < argc && out.error.empty(); ++i) {
     std::string_view arg = argv[i];
+    if (!options_ended && arg == "-o") arg = "--output";  // the one short option
     if (options_ended || arg.size() < 2 || !arg.starts_with("--")) {
       if (!words_seen && !options_ended && is_command(arg))
         a.command = std::string(arg);
@@ -189,6 +195,7 @@ inline parse_outcome parse_arguments(int argc, const char* const* argv) {
     else if (name == "--cacert") text(a.ca_file);
     else if (name == "--batch") text(a.batch_file);
     else if (name == "--ca-out") text(a.ca_out);
+    else if (name == "--output") text(a.output);
     else if (name == "--port") count(a.port, static_cast<unsigned short>(1), "a port number (1-65535)");
     else if (name == "--http") flag(a.http);
     else if (name == "--max-tokens") count(a.max_tokens, std::uint64_t{1}, "a positive integer");
@@ -224,6 +231,8 @@ inline parse_outcome parse_arguments(int argc, const char* const* argv) {
 
   if (a.command.empty() && (a.port || a.http || a.ca_out))
     fail("--port, --http and --ca-out only apply to mock-server");
+  if (a.output && !(a.command == "files" && !a.command_words.empty() && a.command_words[0] == "download"))
+    fail("-o only applies to files download");
   if (!a.command.empty()) {
     if (a.batch_file || a.request_file || a.stream || a.events)
       fail("--batch, --request, --stream and --events do not apply to the " + a.command + " command");

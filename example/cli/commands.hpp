@@ -1,4 +1,4 @@
-// anthropic-cli's commands: models, batches and mock-server (see usage_text).
+// anthropic-cli's commands: models, batches, files and mock-server (see usage_text).
 // Each prints JSON on stdout (one object per line for lists) and fails the way
 // a prompt does: an error line on stderr (or a JSON error object with --json)
 // and the exit status of output.hpp.
@@ -19,6 +19,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value_from.hpp>
+#include <boost/system/errc.hpp>
 
 #include <unistd.h>
 
@@ -29,6 +30,7 @@
 #include <iterator>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace anthropic_cli {
@@ -200,11 +202,72 @@ inline boost::asio::awaitable<int> batches_command(anthropic::client& client, co
   co_return exit_success;
 }
 
+inline boost::asio::awaitable<int> files_command(anthropic::client& client, const cli_arguments& args) {
+  const auto& words = args.command_words;
+  const std::string verb = words.empty() ? "" : words[0];
+  anthropic::diagnostics diag;
+  if (words.size() == 1 && verb == "list") {
+    auto files = client.list_all_files();
+    for (;;) {
+      auto [ec, file] = co_await files.async_next(diag, as_tuple(use_awaitable));
+      if (ec) co_return report_failure(args, ec, diag);
+      if (!file) break;
+      std::cout << typed_json_line(*file) << '\n';
+    }
+    std::cout << std::flush;
+    co_return exit_success;
+  }
+  if (words.size() != 2) co_return usage_error("files takes upload PATH, list, get ID, download ID [-o PATH] or delete ID");
+  const std::string& operand = words[1];
+  if (verb == "upload" || verb == "get") {
+    // (Two statements, not `co_await (c ? a : b)`: g++ 12 miscompiles awaitables in a conditional.)
+    boost::system::error_code ec;
+    anthropic::file_metadata file;
+    if (verb == "upload") {
+      const auto upload = anthropic::file_upload::from_path(operand);
+      std::tie(ec, file) = co_await client.async_upload_file(upload, diag, as_tuple(use_awaitable));
+    } else {
+      std::tie(ec, file) = co_await client.async_get_file(operand, diag, as_tuple(use_awaitable));
+    }
+    if (ec == anthropic::client_errc::invalid_argument) co_return usage_error("files " + verb + ": " + diag.client_message);
+    if (ec) co_return report_failure(args, ec, diag);
+    std::cout << typed_json_line(file) << std::endl;
+    co_return exit_success;
+  }
+  if (verb == "delete") {
+    auto [ec, gone] = co_await client.async_delete_file(operand, diag, as_tuple(use_awaitable));
+    if (ec) co_return report_failure(args, ec, diag);
+    std::cout << typed_json_line(gone) << std::endl;
+    co_return exit_success;
+  }
+  if (verb != "download") co_return usage_error("files: unknown command '" + verb + "'");
+  if (!args.output) {
+    // The bytes themselves on stdout, as they arrive.
+    auto [ec, bytes] = co_await client.async_download_file(
+        operand,
+        [](std::string_view piece) {
+          std::cout.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+          return std::cout ? boost::system::error_code{} : make_error_code(boost::system::errc::io_error);
+        },
+        diag, as_tuple(use_awaitable));
+    std::cout << std::flush;
+    if (ec) co_return report_failure(args, ec, diag);
+    co_return exit_success;
+  }
+  auto [ec, bytes] = co_await client.async_download_file_to(operand, *args.output, diag, as_tuple(use_awaitable));
+  if (ec == anthropic::client_errc::invalid_argument) co_return usage_error("-o: " + diag.client_message);
+  if (ec) co_return report_failure(args, ec, diag);
+  boost::json::object done{{"id", operand}, {"path", *args.output}, {"size_bytes", bytes}};
+  std::cout << json_line(boost::json::serialize(done)) << std::endl;
+  co_return exit_success;
+}
+
 }  // namespace detail
 
-/// models or batches, with a client.
+/// models, batches or files, with a client.
 inline boost::asio::awaitable<int> run_command(anthropic::client& client, const cli_arguments& args) {
   if (args.command == "models") co_return co_await detail::models_command(client, args);
+  if (args.command == "files") co_return co_await detail::files_command(client, args);
   co_return co_await detail::batches_command(client, args);
 }
 

@@ -1,5 +1,5 @@
 // anthropic::client: the Messages API (messages, count_tokens, models, Message
-// Batches) over pooled HTTP/1.1 connections.
+// Batches, Files) over pooled HTTP/1.1 connections.
 #pragma once
 
 #include <anthropic/batch_results.hpp>
@@ -11,6 +11,7 @@
 #include <anthropic/pager.hpp>
 #include <anthropic/stream.hpp>
 #include <anthropic/types/batch.hpp>
+#include <anthropic/types/file.hpp>
 #include <anthropic/types/message.hpp>
 #include <anthropic/types/model_info.hpp>
 #include <anthropic/types/page.hpp>
@@ -333,6 +334,105 @@ class basic_client {
   template <class CompletionToken = default_completion_token_type>
   auto async_delete_batch(std::string_view batch_id, diagnostics& diag, CompletionToken&& token = {}) {
     return initiate<detail::json_operation<deleted_object>>(token, &diag, detail::delete_batch_call(batch_id));
+  }
+
+  //----------------------------------------------------------------------------
+  // Files (beta: the client adds files_api_beta to these requests)
+
+  /// Uploads a file (multipart/form-data), streamed from disk or memory: the
+  /// content is read piece by piece as it is sent, and again from the start if
+  /// the request is retried. Use the id in image_file() / document_file().
+  ///
+  /// Handler signature: `void(boost::system::error_code, anthropic::file_metadata)`.
+  /// Errors as for async_create, plus client_errc::invalid_argument (nothing
+  /// sent) for a file that cannot be read or is over max_file_size, or a name
+  /// with CR, LF or NUL. timeouts.response_head bounds each piece of the upload;
+  /// timeouts.request the whole of it.
+  template <class CompletionToken = default_completion_token_type>
+  auto async_upload_file(const file_upload& upload, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<file_metadata>>(token, nullptr, detail::upload_file_call(upload));
+  }
+  template <class CompletionToken = default_completion_token_type>
+  auto async_upload_file(const file_upload& upload, diagnostics& diag, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<file_metadata>>(token, &diag, detail::upload_file_call(upload));
+  }
+
+  /// One page of the workspace's files, newest first.
+  ///
+  /// Handler signature: `void(boost::system::error_code, anthropic::page<anthropic::file_metadata>)`.
+  template <class CompletionToken = default_completion_token_type>
+  auto async_list_files(const list_params& params, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<page<file_metadata>>>(
+        token, nullptr, detail::list_call(detail::list_endpoint::files, params));
+  }
+  template <class CompletionToken = default_completion_token_type>
+  auto async_list_files(const list_params& params, diagnostics& diag, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<page<file_metadata>>>(
+        token, &diag, detail::list_call(detail::list_endpoint::files, params));
+  }
+  template <class CompletionToken = default_completion_token_type>
+    requires(!std::is_convertible_v<CompletionToken, const list_params&>)
+  auto async_list_files(CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<page<file_metadata>>>(
+        token, nullptr, detail::list_call(detail::list_endpoint::files, list_params{}));
+  }
+
+  /// Every file, page after page as needed (see basic_pager).
+  basic_pager<file_metadata, Executor> list_all_files(list_params params = {}) const {
+    return pager_for<file_metadata>(detail::list_endpoint::files, std::move(params));
+  }
+
+  /// A file's metadata.
+  ///
+  /// Handler signature: `void(boost::system::error_code, anthropic::file_metadata)`.
+  template <class CompletionToken = default_completion_token_type>
+  auto async_get_file(std::string_view file_id, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<file_metadata>>(token, nullptr, detail::get_file_call(file_id));
+  }
+  template <class CompletionToken = default_completion_token_type>
+  auto async_get_file(std::string_view file_id, diagnostics& diag, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<file_metadata>>(token, &diag, detail::get_file_call(file_id));
+  }
+
+  /// Deletes a file.
+  ///
+  /// Handler signature: `void(boost::system::error_code, anthropic::deleted_object)`.
+  template <class CompletionToken = default_completion_token_type>
+  auto async_delete_file(std::string_view file_id, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<deleted_object>>(token, nullptr, detail::delete_file_call(file_id));
+  }
+  template <class CompletionToken = default_completion_token_type>
+  auto async_delete_file(std::string_view file_id, diagnostics& diag, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<deleted_object>>(token, &diag, detail::delete_file_call(file_id));
+  }
+
+  /// Downloads a file's content (only files made by tools are downloadable)
+  /// into `sink`, piece by piece as it arrives: memory stays bounded by one
+  /// read whatever the size.
+  ///
+  /// Handler signature: `void(boost::system::error_code, std::uint64_t bytes)`.
+  /// Errors as for async_create; once the head arrived, response_truncated for
+  /// a body cut short, idle_timeout, or what the sink returned. Cancellation
+  /// closes the connection; what the sink received stays with it.
+  template <class CompletionToken = default_completion_token_type>
+  auto async_download_file(std::string_view file_id, download_sink sink, CompletionToken&& token = {}) {
+    return initiate<detail::download_operation>(token, nullptr, detail::download_file_call(file_id, std::move(sink)));
+  }
+  template <class CompletionToken = default_completion_token_type>
+  auto async_download_file(std::string_view file_id, download_sink sink, diagnostics& diag,
+                           CompletionToken&& token = {}) {
+    return initiate<detail::download_operation>(token, &diag, detail::download_file_call(file_id, std::move(sink)));
+  }
+  /// async_download_file into the file at `path` (created or truncated when
+  /// called; invalid_argument when it cannot be written).
+  template <class CompletionToken = default_completion_token_type>
+  auto async_download_file_to(std::string_view file_id, const std::string& path, CompletionToken&& token = {}) {
+    return initiate<detail::download_operation>(token, nullptr, detail::download_file_to_path_call(file_id, path));
+  }
+  template <class CompletionToken = default_completion_token_type>
+  auto async_download_file_to(std::string_view file_id, const std::string& path, diagnostics& diag,
+                              CompletionToken&& token = {}) {
+    return initiate<detail::download_operation>(token, &diag, detail::download_file_to_path_call(file_id, path));
   }
 
   /// Slots of client_options::max_connections taken: connections busy with a

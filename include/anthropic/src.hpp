@@ -16,6 +16,7 @@
 #include <anthropic/impl/content.ipp>
 #include <anthropic/impl/error.ipp>
 #include <anthropic/impl/event_scanner.ipp>
+#include <anthropic/impl/file.ipp>
 #include <anthropic/impl/message.ipp>
 #include <anthropic/impl/model_info.ipp>
 #include <anthropic/impl/request.ipp>

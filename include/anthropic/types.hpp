@@ -5,6 +5,7 @@
 #include <anthropic/types/batch.hpp>
 #include <anthropic/types/builders.hpp>
 #include <anthropic/types/content.hpp>
+#include <anthropic/types/file.hpp>
 #include <anthropic/types/message.hpp>
 #include <anthropic/types/model_info.hpp>
 #include <anthropic/types/page.hpp>

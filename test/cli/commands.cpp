@@ -23,50 +23,6 @@ namespace {
 
 using namespace anthropic::test::cli;
 
-/// `anthropic-cli mock-server` as a child process, stopped with SIGTERM.
-struct mock_server_process {
-  scratch_dir dir;
-  pid_t pid = -1;
-  std::string base_url;
-  std::string ca_file;
-
-  mock_server_process() {
-    ca_file = (dir.path / "ca.pem").string();
-    const std::string out = (dir.path / "url").string();
-    // Nothing buffered may reach the child, which would write it out again.
-    std::cout.flush();
-    std::fflush(nullptr);
-    pid = ::fork();
-    if (pid == 0) {
-      if (!std::freopen(out.c_str(), "w", stdout)) std::_Exit(127);
-      ::execl(cli_path, cli_path, "mock-server", "--ca-out", ca_file.c_str(), static_cast<char*>(nullptr));
-      std::_Exit(127);
-    }
-    // The URL is printed once the server listens.
-    for (int i = 0; i < 200 && base_url.empty(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
-      std::ifstream(out) >> base_url;
-    }
-  }
-  ~mock_server_process() { stop(); }
-
-  /// SIGTERM, then the exit status (-1 when it did not exit normally).
-  int stop() {
-    if (pid <= 0) return -1;
-    ::kill(pid, SIGTERM);
-    int raw = 0;
-    ::waitpid(pid, &raw, 0);
-    pid = -1;
-    return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  }
-
-  std::vector<std::string> connect(std::vector<std::string> more) const {
-    std::vector<std::string> args{"--base-url", base_url, "--api-key", "any-key", "--cacert", ca_file};
-    args.insert(args.end(), more.begin(), more.end());
-    return args;
-  }
-};
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(cli_commands)

@@ -12,6 +12,7 @@
 #include <anthropic/options.hpp>
 #include <anthropic/stream.hpp>
 #include <anthropic/types/batch.hpp>
+#include <anthropic/types/file.hpp>
 #include <anthropic/types/message.hpp>
 #include <anthropic/types/model_info.hpp>
 #include <anthropic/types/page.hpp>
@@ -38,6 +39,7 @@ namespace anthropic::detail {
 
 class client_core;
 class results_state;
+class upload_body;
 
 /// The handler an operation producing `T` completes, type-erased.
 template <class T>
@@ -60,6 +62,9 @@ struct api_call {
   http_method method = http_method::post;
   std::string path{};          ///< "/v1/...", ids and query values percent-encoded
   std::string body{};          ///< JSON, for a POST
+  std::string_view beta{};     ///< a beta the call needs, merged with the client's (Files)
+  /// A body sent in pieces instead of `body` (a Files upload).
+  std::shared_ptr<upload_body> upload{};
   /// An argument the API would refuse (client_errc::invalid_argument), found
   /// before sending: the operation fails with it and `problem` as the
   /// diagnostics' client message, and nothing is sent.
@@ -76,6 +81,19 @@ ANTHROPIC_DECL api_call get_batch_call(std::string_view batch_id);
 ANTHROPIC_DECL api_call cancel_batch_call(std::string_view batch_id);
 ANTHROPIC_DECL api_call delete_batch_call(std::string_view batch_id);
 ANTHROPIC_DECL api_call batch_results_call(std::string_view batch_id);
+ANTHROPIC_DECL api_call upload_file_call(const file_upload& upload);
+ANTHROPIC_DECL api_call get_file_call(std::string_view file_id);
+ANTHROPIC_DECL api_call delete_file_call(std::string_view file_id);
+
+/// A file's content, written to `sink` piece by piece.
+struct download_call {
+  api_call get;
+  download_sink sink;
+};
+ANTHROPIC_DECL download_call download_file_call(std::string_view file_id, download_sink sink);
+/// The same, written to the file at `path` (created or truncated when the
+/// download starts; an unwritable path fails with invalid_argument).
+ANTHROPIC_DECL download_call download_file_to_path_call(std::string_view file_id, const std::string& path);
 
 /// Polls a batch (its get_batch_call) until it has ended.
 struct wait_batch_call {
@@ -85,7 +103,7 @@ struct wait_batch_call {
 ANTHROPIC_DECL wait_batch_call wait_batch(std::string_view batch_id, batch_wait_options options);
 
 /// The list endpoints: each pages the same way (list_params).
-enum class list_endpoint { models, batches };
+enum class list_endpoint { models, batches, files };
 ANTHROPIC_DECL api_call list_call(list_endpoint endpoint, const list_params& params);
 
 // The operations, as tags naming their result.
@@ -106,6 +124,10 @@ struct json_operation {
 /// The start of a batch's results download (see <anthropic/batch_results.hpp>).
 struct batch_results_operation {
   using result_type = batch_results;
+};
+/// Downloads a file's content to a sink; the result is the byte count.
+struct download_operation {
+  using result_type = std::uint64_t;
 };
 /// Polls a batch until it has ended.
 struct wait_batch_operation {
@@ -142,6 +164,10 @@ struct operation_input {
 template <class Item>
 struct operation_input<next_item_operation<Item>> {
   using type = std::shared_ptr<pager_state<Item>>;
+};
+template <>
+struct operation_input<download_operation> {
+  using type = download_call;
 };
 template <>
 struct operation_input<wait_batch_operation> {
@@ -205,6 +231,10 @@ auto initiate_operation(const std::shared_ptr<client_core>& core, const Executor
   X(json_operation<deleted_object>)       \
   X(next_item_operation<model_info>)      \
   X(next_item_operation<message_batch>)   \
+  X(json_operation<file_metadata>)        \
+  X(json_operation<page<file_metadata>>)  \
+  X(next_item_operation<file_metadata>)   \
+  X(download_operation)                   \
   X(batch_results_operation)              \
   X(wait_batch_operation)                 \
   X(next_result_operation)

@@ -38,6 +38,14 @@ ANTHROPIC_DECL document_block text_document(std::string text) {
   return {.source = {.type = "text", .media_type = "text/plain", .data = std::move(text)}};
 }
 
+ANTHROPIC_DECL image_block image_file(std::string file_id) {
+  return {.source = {.type = "file", .file_id = std::move(file_id)}};
+}
+
+ANTHROPIC_DECL document_block document_file(std::string file_id) {
+  return {.source = {.type = "file", .file_id = std::move(file_id)}};
+}
+
 ANTHROPIC_DECL tool_result_block tool_result(std::string tool_use_id, tool_result_content content, bool is_error) {
   tool_result_block block{.tool_use_id = std::move(tool_use_id), .content = std::move(content)};
   if (is_error) block.is_error = true;

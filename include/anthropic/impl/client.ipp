@@ -8,6 +8,7 @@
 #include <anthropic/detail/io/operations.hpp>
 #include <anthropic/detail/launch.hpp>
 
+#include <fstream>
 #include <memory>
 #include <string>
 #include <utility>
@@ -83,11 +84,59 @@ ANTHROPIC_DECL api_call batch_results_call(std::string_view batch_id) {
   return resource_call("batch_results", http_method::get, "/v1/messages/batches/", batch_id, "/results");
 }
 
+ANTHROPIC_DECL api_call upload_file_call(const file_upload& upload) {
+  api_call call{"upload_file", http_method::post, "/v1/files"};
+  call.beta = files_api_beta;
+  call.error = upload_body::open(upload, call.upload, call.problem);
+  return call;
+}
+
+ANTHROPIC_DECL api_call get_file_call(std::string_view file_id) {
+  api_call call = resource_call("get_file", http_method::get, "/v1/files/", file_id);
+  call.beta = files_api_beta;
+  return call;
+}
+
+ANTHROPIC_DECL api_call delete_file_call(std::string_view file_id) {
+  api_call call = resource_call("delete_file", http_method::delete_, "/v1/files/", file_id);
+  call.beta = files_api_beta;
+  return call;
+}
+
+ANTHROPIC_DECL download_call download_file_call(std::string_view file_id, download_sink sink) {
+  download_call call{resource_call("download_file", http_method::get, "/v1/files/", file_id, "/content"),
+                     std::move(sink)};
+  call.get.beta = files_api_beta;
+  if (!call.sink && !call.get.error) {
+    call.get.error = client_errc::invalid_argument;
+    call.get.problem = "download_file needs a sink";
+  }
+  return call;
+}
+
+ANTHROPIC_DECL download_call download_file_to_path_call(std::string_view file_id, const std::string& path) {
+  auto file = std::make_shared<std::ofstream>(path, std::ios::binary | std::ios::trunc);
+  download_call call = download_file_call(file_id, [file](std::string_view piece) -> boost::system::error_code {
+    if (!file->write(piece.data(), static_cast<std::streamsize>(piece.size())) || !file->flush())
+      return make_error_code(boost::system::errc::io_error);
+    return {};
+  });
+  if (!*file && !call.get.error) {
+    call.get.error = client_errc::invalid_argument;
+    call.get.problem = "cannot write '" + path + "'";
+  }
+  return call;
+}
+
 ANTHROPIC_DECL api_call list_call(list_endpoint endpoint, const list_params& params) {
   api_call call{};
   switch (endpoint) {
     case list_endpoint::models: call = {"list_models", http_method::get, "/v1/models"}; break;
     case list_endpoint::batches: call = {"list_batches", http_method::get, "/v1/messages/batches"}; break;
+    case list_endpoint::files:
+      call = {"list_files", http_method::get, "/v1/files"};
+      call.beta = files_api_beta;
+      break;
   }
   char separator = '?';
   auto add = [&](std::string_view name, std::string_view value) {
@@ -130,6 +179,10 @@ struct coroutine_of<json_operation<T>> {
 template <>
 struct coroutine_of<batch_results_operation> {
   static constexpr auto run = &run_batch_results;
+};
+template <>
+struct coroutine_of<download_operation> {
+  static constexpr auto run = &run_download;
 };
 template <>
 struct coroutine_of<wait_batch_operation> {

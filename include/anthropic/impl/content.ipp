@@ -84,6 +84,7 @@ ANTHROPIC_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& 
   detail::write_optional(o, "media_type", s.media_type);
   detail::write_optional(o, "data", s.data);
   detail::write_optional(o, "url", s.url);
+  detail::write_optional(o, "file_id", s.file_id);
   if (s.content) o["content"] = *s.content;
   detail::write_extra(o, s.extra);
 }
@@ -95,6 +96,7 @@ ANTHROPIC_DECL boost::system::error_code from_json(const boost::json::value& jv,
   r.optional("media_type", out.media_type);
   r.optional("data", out.data);
   r.optional("url", out.url);
+  r.optional("file_id", out.file_id);
   r.optional("content", out.content);
   return r.finish();
 }

@@ -1,8 +1,8 @@
 // anthropic::testing::mock_server: an Anthropic-compatible HTTP/1.1 server on
 // 127.0.0.1 for tests, examples and demos. It answers POST /v1/messages (plain
 // and streamed), POST /v1/messages/count_tokens, the models endpoints (a fixed
-// catalogue, paged) and Message Batches (processed in the background by the
-// same message logic) with deterministic replies derived from the request,
+// catalogue, paged), Message Batches (processed in the background by the
+// same message logic) and the Files API (kept in memory) with deterministic replies derived from the request,
 // validates requests the way the API does, records every request, and plays
 // scripted replies (errors, delays, stalls, truncation, malformed streams...)
 // in FIFO order.
@@ -26,6 +26,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -58,6 +59,9 @@ struct mock_server_options {
   /// How long a Message Batch stays "in_progress" before its requests are
   /// answered (by the default message logic) and it ends.
   std::chrono::milliseconds batch_processing_time{100};
+  /// The largest file an upload may carry (the API's limit: 500 MB); a larger
+  /// one gets 413 request_too_large. Files are kept in memory.
+  std::uint64_t max_file_size = 500ull * 1024 * 1024;
 };
 
 /// A request as the server received it.
@@ -345,6 +349,11 @@ class mock_server {
   /// expired (as when the API's 24-hour window runs out). False when no batch
   /// has this id.
   ANTHROPIC_DECL bool expire_batch(std::string_view batch_id);
+
+  /// Stores a file as if a tool (code execution) had made it, downloadable by
+  /// default (uploaded files are not, as with the API); returns its id.
+  ANTHROPIC_DECL std::string add_file(std::string filename, std::string mime_type, std::string bytes,
+                                      bool downloadable = true);
 
   /// How many TCP connections were accepted so far.
   ANTHROPIC_DECL std::size_t connections_accepted() const noexcept;

@@ -57,6 +57,12 @@ ANTHROPIC_DECL document_block pdf_url(std::string url);
 /// A plain-text document (citable by character ranges).
 ANTHROPIC_DECL document_block text_document(std::string text);
 
+/// An image or a document (PDF, text) uploaded with the Files API
+/// (client::async_upload_file), by its id. A request that uses one needs the
+/// Files beta: add files_api_beta to client_options::betas.
+ANTHROPIC_DECL image_block image_file(std::string file_id);
+ANTHROPIC_DECL document_block document_file(std::string file_id);
+
 /// The result of running the tool call `tool_use_id`: a string or blocks.
 /// `is_error` tells the model the call failed (the content says why).
 ANTHROPIC_DECL tool_result_block tool_result(std::string tool_use_id, tool_result_content content, bool is_error = false);

@@ -69,11 +69,13 @@ struct citation {
 ///  - "url":    url
 ///  - "text":   media_type ("text/plain"), data (the plain text itself)
 ///  - "content": content (a string or an array of content blocks, kept as JSON)
+///  - "file":   file_id (a file uploaded with client::async_upload_file)
 struct content_source {
   std::string type{};
   std::optional<std::string> media_type{};
   std::optional<std::string> data{};
   std::optional<std::string> url{};
+  std::optional<std::string> file_id{};
   std::optional<boost::json::value> content{};
   boost::json::object extra{};
   bool operator==(const content_source&) const = default;

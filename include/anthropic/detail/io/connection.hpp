@@ -5,6 +5,7 @@
 #pragma once
 
 #include <anthropic/detail/io/tls.hpp>
+#include <anthropic/detail/io/upload_body.hpp>
 #include <anthropic/detail/sansio/deadline.hpp>
 #include <anthropic/detail/sansio/http_request.hpp>
 #include <anthropic/detail/sansio/url.hpp>
@@ -17,6 +18,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/stream_traits.hpp>
@@ -33,6 +35,7 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <utility>
 
@@ -49,6 +52,8 @@ class connection {
   /// few hundred bytes per read, hold little memory, and doubles whenever a read
   /// fills it, so that a fast stream soon takes up to a whole TLS record per read.
   static constexpr std::size_t min_body_chunk = 512;
+  /// Bytes of an upload read and written at a time.
+  static constexpr std::size_t upload_piece_size = 64 * 1024;
   static constexpr std::size_t max_body_chunk = 16 * 1024;
 
   connection(const boost::asio::any_io_executor& ex, boost::asio::ssl::context& tls_context, bool use_tls)
@@ -124,7 +129,13 @@ class connection {
   /// Interim 1xx heads (100 Continue, 103 Early Hints; RFC 9110 section 15.2) are
   /// skipped; 101 Switching Protocols, which this client never asks for, fails
   /// with client_errc::invalid_response.
-  boost::asio::awaitable<boost::system::error_code> async_exchange_head(http_request& request, step_limit limit) {
+  ///
+  /// With `upload`, the request's head announces its length and the body
+  /// follows in pieces read from `upload` (from its start), each write within
+  /// `limit` again: a large upload is bounded per piece, and as a whole by the
+  /// request deadline inside `limit`.
+  boost::asio::awaitable<boost::system::error_code> async_exchange_head(http_request& request, step_limit limit,
+                                                                      upload_body* upload = nullptr) {
     namespace http = boost::beast::http;
     interim_heads_ = 0;
     arm(limit);
@@ -138,6 +149,24 @@ class connection {
       ec = e;
     }
     if (ec) co_return fail(ec, limit);
+    if (upload) {
+      if ((ec = upload->rewind())) co_return ec;
+      auto piece = std::make_unique_for_overwrite<char[]>(upload_piece_size);
+      for (;;) {
+        const std::size_t n = upload->read(std::span<char>(piece.get(), upload_piece_size), ec);
+        if (ec) co_return ec;
+        if (n == 0) break;
+        arm(limit);
+        if (use_tls_) {
+          auto [e, written] = co_await boost::asio::async_write(*tls_, boost::asio::buffer(piece.get(), n), use_tuple);
+          ec = e;
+        } else {
+          auto [e, written] = co_await boost::asio::async_write(lowest(), boost::asio::buffer(piece.get(), n), use_tuple);
+          ec = e;
+        }
+        if (ec) co_return fail(ec, limit);
+      }
+    }
     for (;;) {
       new_parser();
       if (use_tls_) {

@@ -56,7 +56,7 @@ inline boost::asio::awaitable<boost::system::error_code> async_read_whole_body(c
 /// rule is there, tested without sockets.
 inline boost::asio::awaitable<std::pair<boost::system::error_code, connection_lease>> async_request_head(
     std::shared_ptr<client_core> core, op_control& control, http_request& request, const request_info& info,
-    clock::time_point deadline, diagnostics& diag, bool streaming) {
+    clock::time_point deadline, diagnostics& diag, bool streaming, upload_body* upload = nullptr) {
   const client_options& opts = core->options();
   const auto& hooks = opts.hooks;
   auto failed = [](boost::system::error_code ec) { return std::pair{ec, connection_lease{}}; };
@@ -82,7 +82,7 @@ inline boost::asio::awaitable<std::pair<boost::system::error_code, connection_le
       if (!ec && !reused) ec = co_await conn->async_open(core->url(), opts.timeouts, deadline, opts.tls.verify_peer, diag);
       if (!ec)
         ec = co_await conn->async_exchange_head(
-            request, limit_for(opts.timeouts.response_head, client_errc::response_head_timeout, deadline));
+            request, limit_for(opts.timeouts.response_head, client_errc::response_head_timeout, deadline), upload);
       if (control.cancelled) ec = boost::asio::error::operation_aborted;
     }
     const attempt_outcome outcome{ec, reused, conn->received_response_bytes(), conn->interim_heads(),

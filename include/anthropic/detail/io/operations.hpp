@@ -140,11 +140,17 @@ inline boost::system::error_code refusal(const call_context& call, const api_cal
 inline boost::asio::awaitable<boost::system::error_code> async_send_and_read(call_context& call, api_call api,
                                                                            std::string& out, diagnostics& diag) {
   if (auto ec = refusal(call, api, diag)) co_return ec;
+  streamed_body streamed;
+  request_extras extras{api.beta};
+  if (api.upload) {
+    streamed = {api.upload->content_type(), api.upload->size()};
+    extras.streamed = &streamed;
+  }
   make_api_request(call.core->common_headers(), verb_of(api.method),
                    api.method == http_method::post ? request_kind::json_post : request_kind::json_get, call.target,
-                   std::move(api.body), call.request);
+                   std::move(api.body), call.request, extras);
   auto [ec, conn] = co_await async_request_head(call.core, *call.control, call.request, call.info, call.deadline,
-                                                diag, false);
+                                                diag, false, api.upload.get());
   if (ec) co_return ec;
   const auto& opts = call.core->options();
   diag.http_status = static_cast<int>(conn->head().result_int());
@@ -259,6 +265,62 @@ inline boost::asio::awaitable<op_result<message_batch>> run_wait_batch(std::shar
   op_result<message_batch> aborted;
   aborted.ec = boost::asio::error::operation_aborted;
   co_return aborted;
+}
+
+/// GET a file's content into a sink, piece by piece: memory stays bounded by
+/// one read whatever the file's size. The result is the number of bytes.
+inline boost::asio::awaitable<op_result<std::uint64_t>> run_download(std::shared_ptr<client_core> core,
+                                                                    std::shared_ptr<op_control> control,
+                                                                    download_call download) {
+  api_call& api = download.get;
+  call_context call(std::move(core), std::move(control), api.operation, api.path);
+  op_result<std::uint64_t> result;
+  if ((result.ec = refusal(call, api, result.diag))) {
+    end_call(call, result.ec);
+    co_return result;
+  }
+  make_api_request(call.core->common_headers(), boost::beast::http::verb::get, request_kind::download, call.target,
+                   {}, call.request, request_extras{api.beta});
+  auto [ec, conn] = co_await async_request_head(call.core, *call.control, call.request, call.info, call.deadline,
+                                                result.diag, false);
+  if ((result.ec = ec)) {
+    end_call(call, ec);
+    co_return result;
+  }
+  result.diag.http_status = static_cast<int>(conn->head().result_int());
+  result.diag.request_id = std::string(response_request_id(conn->head()));
+  // The request deadline ended with the head (a large file takes its time);
+  // the idle gap bounds each read.
+  const auto idle = call.core->options().timeouts.idle;
+  for (;;) {
+    boost::system::error_code read_ec;
+    std::string_view piece;
+    {
+      watched_connection watch(*call.control, conn.get());
+      std::tie(read_ec, piece) =
+          co_await conn->async_read_body_some(limit_for(idle, client_errc::idle_timeout, clock::time_point::max()));
+    }
+    if (call.control->cancelled) read_ec = boost::asio::error::operation_aborted;
+    if (read_ec) {
+      std::string detail;
+      result.ec = read_ec.category() == client_category() || read_ec == boost::asio::error::operation_aborted
+                      ? read_ec
+                      : classify_read_failure(read_ec, client_errc::response_truncated, detail);
+      if (!detail.empty()) result.diag.client_message = detail + ", after " + std::to_string(result.value) + " bytes";
+      break;
+    }
+    if (piece.empty()) {
+      conn.finish();
+      break;
+    }
+    if ((result.ec = download.sink(piece))) {
+      result.diag.client_message = "the sink refused the content after " + std::to_string(result.value) + " bytes";
+      break;
+    }
+    result.value += piece.size();
+  }
+  end_call(call, result.ec);
+  co_return result;
 }
 
 /// GET a batch's results: completes once the response head arrived; the

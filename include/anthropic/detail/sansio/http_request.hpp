@@ -12,6 +12,7 @@
 #include <boost/beast/http/verb.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -96,16 +97,51 @@ inline std::string_view accepted_type(request_kind kind) noexcept {
   return "application/json";
 }
 
+/// A body sent in pieces after the head (a Files upload): its type and length.
+struct streamed_body {
+  std::string_view content_type;
+  std::uint64_t size = 0;
+};
+
+/// What a request adds to the client's headers.
+struct request_extras {
+  std::string_view beta{};                ///< merged into anthropic-beta (a Files call's beta)
+  const streamed_body* streamed = nullptr;  ///< the body comes after the head, in pieces
+};
+
+/// Adds `beta` to the anthropic-beta header unless it is listed already.
+inline void merge_beta(boost::beast::http::fields& headers, std::string_view beta) {
+  if (beta.empty()) return;
+  const auto existing = headers["anthropic-beta"];
+  std::string_view rest = existing;
+  while (!rest.empty()) {
+    std::string_view item = rest.substr(0, rest.find(','));
+    rest.remove_prefix(std::min(rest.size(), item.size() + 1));
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item == beta) return;
+  }
+  headers.set("anthropic-beta", existing.empty() ? std::string(beta) : std::string(existing) + "," + std::string(beta));
+}
+
 /// A request with the client's headers. DELETE is a json_get with another verb.
 inline void make_api_request(const boost::beast::http::fields& common, boost::beast::http::verb verb,
-                             request_kind kind, std::string target, std::string body, http_request& out) {
+                             request_kind kind, std::string target, std::string body, http_request& out,
+                             const request_extras& extras = {}) {
   namespace http = boost::beast::http;
   out = http_request(verb, std::move(target), 11);
   for (const auto& field : common) out.insert(field.name_string(), field.value());
+  merge_beta(out, extras.beta);
   const bool has_json_body = kind == request_kind::json_post || kind == request_kind::stream_post;
   if (has_json_body) out.set(http::field::content_type, "application/json");
   out.set(http::field::accept, accepted_type(kind));
   out.keep_alive(true);
+  if (extras.streamed) {
+    // The head announces what the pieces will add up to.
+    out.set(http::field::content_type, extras.streamed->content_type);
+    out.content_length(extras.streamed->size);
+    return;
+  }
   out.body() = std::move(body);
   // A POST always says how long its body is (0 included); a GET or DELETE
   // without a body sends no framing at all.

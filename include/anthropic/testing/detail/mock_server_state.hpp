@@ -6,6 +6,7 @@
 #include <anthropic/testing/mock_server.hpp>
 #include <anthropic/testing/detail/default_replies.hpp>
 #include <anthropic/testing/detail/mock_batches.hpp>
+#include <anthropic/testing/detail/mock_files.hpp>
 #include <anthropic/testing/detail/mock_paging.hpp>
 #include <anthropic/testing/detail/reply_script.hpp>
 #include <anthropic/testing/detail/test_certificate.hpp>
@@ -30,6 +31,7 @@
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -41,6 +43,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <tuple>
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
@@ -107,6 +110,7 @@ class mock_server_state : public std::enable_shared_from_this<mock_server_state>
     batches_.emplace(options_.batch_processing_time, options_.tokens_per_reply,
                      std::string(tls_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_),
                      [this](const char* prefix) { return next_id(prefix); });
+    files_.emplace(options_.max_file_size, [this](const char* prefix) { return next_id(prefix); });
   }
 
   void start() {
@@ -147,6 +151,10 @@ class mock_server_state : public std::enable_shared_from_this<mock_server_state>
   }
 
   bool expire_batch(std::string_view id) { return batches_->expire(id); }
+
+  std::string add_file(std::string filename, std::string mime_type, std::string bytes, bool downloadable) {
+    return files_->add(std::move(filename), std::move(mime_type), std::move(bytes), downloadable);
+  }
 
  private:
   struct live_connection {
@@ -213,9 +221,21 @@ class mock_server_state : public std::enable_shared_from_this<mock_server_state>
     for (;;) {
       // Optional so that the request (fields and body) is freed before a long
       // streamed response starts: an open stream keeps only its pending events.
+      // The API's request size limit (spec section 2), except for a file
+      // upload, which may carry a whole file (and its form framing). Beast
+      // checks a Content-Length against the limit while reading the head, so
+      // the head is read under the larger one.
+      constexpr std::uint64_t request_limit = 32 * 1024 * 1024;
       std::optional<http::request_parser<http::string_body>> parser(std::in_place);
-      parser->body_limit(32 * 1024 * 1024);  // the API's request size limit (spec section 2)
-      auto [ec, n] = co_await http::async_read(stream, buffer, *parser, net::as_tuple(net::use_awaitable));
+      parser->body_limit(std::max(request_limit, files_->max_size() + 64 * 1024));
+      auto [ec, n] = co_await http::async_read_header(stream, buffer, *parser, net::as_tuple(net::use_awaitable));
+      if (!ec && !parser->get().target().starts_with("/v1/files")) {
+        if (parser->content_length().value_or(0) > request_limit)
+          ec = http::error::body_limit;
+        else
+          parser->body_limit(request_limit);  // a chunked body is checked as it arrives
+      }
+      if (!ec) std::tie(ec, n) = co_await http::async_read(stream, buffer, *parser, net::as_tuple(net::use_awaitable));
       if (ec) {
         if (ec == http::error::body_limit) {
           co_await write_response(stream, timer, simple_error(413, "request_too_large", "Request exceeds the maximum allowed number of bytes."), false);
@@ -361,6 +381,13 @@ class mock_server_state : public std::enable_shared_from_this<mock_server_state>
     bool is_post = req.method() == http::verb::post, is_get = req.method() == http::verb::get;
     if (is_get && (path == "/v1/models" || path.starts_with("/v1/models/"))) {
       set_answer(r, answer_models(path, target), request_id);
+      return;
+    }
+    if (path == "/v1/files" || path.starts_with("/v1/files/")) {
+      set_answer(r,
+                 files_->answer(req.method(), path, target, req["anthropic-beta"], req[http::field::content_type],
+                                req.body()),
+                 request_id);
       return;
     }
     if (path == "/v1/messages/batches" || path.starts_with("/v1/messages/batches/")) {
@@ -576,6 +603,7 @@ class mock_server_state : public std::enable_shared_from_this<mock_server_state>
   std::unordered_map<std::size_t, live_connection> live_;
   std::atomic<std::uint64_t> ids_{0};  // the batch store draws ids from other threads too
   std::optional<batch_store> batches_;
+  std::optional<file_store> files_;
 
   std::atomic<std::size_t> connections_{0};
   mutable std::mutex mutex_;  // guards script_ and requests_, which other threads use

@@ -53,6 +53,11 @@ ANTHROPIC_DECL std::vector<recorded_request> mock_server::requests() const { ret
 
 ANTHROPIC_DECL bool mock_server::expire_batch(std::string_view batch_id) { return state_->expire_batch(batch_id); }
 
+ANTHROPIC_DECL std::string mock_server::add_file(std::string filename, std::string mime_type, std::string bytes,
+                                                bool downloadable) {
+  return state_->add_file(std::move(filename), std::move(mime_type), std::move(bytes), downloadable);
+}
+
 ANTHROPIC_DECL std::size_t mock_server::connections_accepted() const noexcept {
   return state_->connections_accepted();
 }
