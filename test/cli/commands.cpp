@@ -3,6 +3,8 @@
 // running as a process of its own), and their usage errors.
 #include "cli_support.hpp"
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <signal.h>
@@ -118,6 +120,24 @@ BOOST_AUTO_TEST_CASE(create_wait_results_across_invocations_against_mock_server_
   BOOST_TEST(json_object_of(lines_of(deleted.out).at(0)).at("type").as_string() == "message_batch_deleted");
 
   BOOST_TEST(server.stop() == 0);  // SIGTERM ends it cleanly
+}
+
+BOOST_AUTO_TEST_CASE(mock_server_serves_plain_http_on_the_port_asked_for) {
+  if (!cli_available()) return;
+  // A port that is free now: the kernel's pick for a socket closed at once.
+  unsigned short port = 0;
+  {
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::acceptor probe(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+    port = probe.local_endpoint().port();
+  }
+  mock_server_process server({"--http", "--port", std::to_string(port)});
+  BOOST_TEST(server.base_url == "http://127.0.0.1:" + std::to_string(port));
+  cli_fixture runner;
+  auto models = runner.run({"--base-url", server.base_url, "--api-key", "k", "models", "get",
+                            "claude-opus-4-1-20250805"});
+  BOOST_TEST(models.status == 0, models.err);
+  BOOST_TEST(server.stop() == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

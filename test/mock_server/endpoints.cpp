@@ -310,4 +310,58 @@ BOOST_AUTO_TEST_CASE(runs_on_the_callers_executor) {
   BOOST_TEST(r.events().size() == 18u);
 }
 
+BOOST_AUTO_TEST_CASE(files_need_the_beta_and_a_multipart_file_part) {
+  net::io_context io;
+  mock_server server;
+  connection c(io, server);
+  const std::pair<std::string, std::string> beta{"anthropic-beta", "files-api-2025-04-14"};
+
+  auto no_beta = c.exchange(http::verb::get, "/v1/files");
+  BOOST_TEST(no_beta.status == 400u);
+  BOOST_TEST(no_beta.json().at("error").at("type").as_string() == "invalid_request_error");
+  BOOST_TEST(std::string(no_beta.json().at("error").at("message").as_string()).find("files-api-2025-04-14") !=
+             std::string::npos);
+
+  auto not_a_form = c.exchange(http::verb::post, "/v1/files", "{}", {beta});
+  BOOST_TEST(not_a_form.status == 400u);
+
+  const std::string form = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a \\\"q\\\".txt\"\r\n"
+                           "Content-Type: text/plain\r\n\r\nhello\r\n--b--\r\n";
+  auto uploaded = c.exchange(http::verb::post, "/v1/files", form,
+                             {beta, {"content-type", "multipart/form-data; boundary=b"}});
+  BOOST_TEST_REQUIRE(uploaded.status == 200u, uploaded.body);
+  const auto meta = uploaded.json().as_object();
+  BOOST_TEST(meta.at("filename").as_string() == "a \"q\".txt");
+  BOOST_TEST(meta.at("size_bytes").as_int64() == 5);
+  const std::string id(meta.at("id").as_string());
+  BOOST_TEST(c.exchange(http::verb::get, "/v1/files/" + id + "/content", {}, {beta}).status == 400u);  // not downloadable
+  BOOST_TEST(c.exchange(http::verb::get, "/v1/files/file_nope", {}, {beta}).status == 404u);
+  BOOST_TEST(c.exchange(http::verb::delete_, "/v1/files/" + id, {}, {beta}).json().at("type").as_string() == "file_deleted");
+}
+
+BOOST_AUTO_TEST_CASE(batches_are_validated_like_the_api) {
+  net::io_context io;
+  mock_server server;
+  connection c(io, server);
+  const std::string params = R"({"model":"m","max_tokens":5,"messages":[{"role":"user","content":"hi"}]})";
+  auto error_of = [&](const std::string& body) {
+    auto r = c.post("/v1/messages/batches", body);
+    BOOST_TEST(r.status == 400u, body);
+    return std::string(r.json().at("error").at("message").as_string());
+  };
+  BOOST_TEST(error_of("{}").find("requests") != std::string::npos);
+  BOOST_TEST(error_of(R"({"requests":[]})").find("at least 1") != std::string::npos);
+  BOOST_TEST(error_of(R"({"requests":[{"custom_id":"a b","params":)" + params + "}]}").find("pattern") !=
+             std::string::npos);
+  BOOST_TEST(error_of(R"({"requests":[{"custom_id":"a","params":)" + params + R"(},{"custom_id":"a","params":)" +
+                      params + "}]}")
+                 .find("Duplicate custom_id") != std::string::npos);
+  auto created = c.post("/v1/messages/batches", R"({"requests":[{"custom_id":"a","params":)" + params + "}]}");
+  BOOST_TEST(created.status == 200u);
+  const std::string id(created.json().at("id").as_string());
+  auto early = c.exchange(http::verb::get, "/v1/messages/batches/" + id + "/results");
+  BOOST_TEST(early.status == 400u);  // not ended yet
+  BOOST_TEST(c.exchange(http::verb::get, "/v1/messages/batches/msgbatch_nope").status == 404u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -146,7 +146,7 @@ class connection {
     req.set("anthropic-version", "2023-06-01");
     for (auto& [name, value] : headers) req.set(name, value);
     if (!body.empty() || method == http::verb::post) {
-      req.set(http::field::content_type, "application/json");
+      if (req.find(http::field::content_type) == req.end()) req.set(http::field::content_type, "application/json");
       req.body() = std::move(body);
       req.prepare_payload();
     }
