@@ -93,6 +93,20 @@ inline std::string batch_requests_from(std::string_view text, const cli_argument
   return {};
 }
 
+/// Every item of a list, one JSON line each, pages fetched as needed.
+template <class Pager>
+boost::asio::awaitable<int> print_every(Pager pager, const cli_arguments& args) {
+  anthropic::diagnostics diag;
+  for (;;) {
+    auto [ec, item] = co_await pager.async_next(diag, as_tuple(use_awaitable));
+    if (ec) co_return report_failure(args, ec, diag);
+    if (!item) break;
+    std::cout << typed_json_line(*item) << '\n';
+  }
+  std::cout << std::flush;
+  co_return exit_success;
+}
+
 inline boost::asio::awaitable<int> models_command(anthropic::client& client, const cli_arguments& args) {
   const auto& words = args.command_words;
   anthropic::diagnostics diag;
@@ -104,15 +118,10 @@ inline boost::asio::awaitable<int> models_command(anthropic::client& client, con
   }
   if (!(words.empty() || (words.size() == 1 && words[0] == "list")))
     co_return usage_error("models takes 'list' or 'get ID'");
+  // (The pager is named first: g++ 12 destroys a temporary argument of a
+  // co_await expression twice.)
   auto models = client.list_all_models();
-  for (;;) {
-    auto [ec, model] = co_await models.async_next(diag, as_tuple(use_awaitable));
-    if (ec) co_return report_failure(args, ec, diag);
-    if (!model) break;
-    std::cout << typed_json_line(*model) << '\n';
-  }
-  std::cout << std::flush;
-  co_return exit_success;
+  co_return co_await print_every(std::move(models), args);
 }
 
 inline boost::asio::awaitable<int> wait_for_batch(anthropic::client& client, const cli_arguments& args,
@@ -160,14 +169,7 @@ inline boost::asio::awaitable<int> batches_command(anthropic::client& client, co
   anthropic::diagnostics diag;
   if (words.size() == 1 && verb == "list") {
     auto batches = client.list_all_batches();
-    for (;;) {
-      auto [ec, batch] = co_await batches.async_next(diag, as_tuple(use_awaitable));
-      if (ec) co_return report_failure(args, ec, diag);
-      if (!batch) break;
-      std::cout << typed_json_line(*batch) << '\n';
-    }
-    std::cout << std::flush;
-    co_return exit_success;
+    co_return co_await print_every(std::move(batches), args);
   }
   if (words.size() != 2) co_return usage_error("batches takes create FILE, get ID, list, cancel ID, delete ID, wait ID or results ID");
   const std::string& operand = words[1];
@@ -208,14 +210,7 @@ inline boost::asio::awaitable<int> files_command(anthropic::client& client, cons
   anthropic::diagnostics diag;
   if (words.size() == 1 && verb == "list") {
     auto files = client.list_all_files();
-    for (;;) {
-      auto [ec, file] = co_await files.async_next(diag, as_tuple(use_awaitable));
-      if (ec) co_return report_failure(args, ec, diag);
-      if (!file) break;
-      std::cout << typed_json_line(*file) << '\n';
-    }
-    std::cout << std::flush;
-    co_return exit_success;
+    co_return co_await print_every(std::move(files), args);
   }
   if (words.size() != 2) co_return usage_error("files takes upload PATH, list, get ID, download ID [-o PATH] or delete ID");
   const std::string& operand = words[1];

@@ -14,12 +14,7 @@
 #include <anthropic/types/batch.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/append.hpp>
-#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
-#include <boost/asio/error.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/system_executor.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -89,15 +84,7 @@ class batch_results {
 
     template <class Handler>
     void operator()(Handler&& handler, diagnostics* diag) const {
-      if (!state) {
-        // No executor of ours to complete on: the handler's own, never inline.
-        if (diag) diag->clear();
-        auto ex = boost::asio::get_associated_executor(handler, boost::asio::system_executor());
-        boost::asio::post(ex, boost::asio::append(std::forward<Handler>(handler),
-                                                  make_error_code(boost::asio::error::not_connected),
-                                                  std::optional<batch_result>{}));
-        return;
-      }
+      if (!state) return detail::complete_not_connected(std::forward<Handler>(handler), diag, std::optional<batch_result>{});
       detail::launch_operation<detail::next_result_operation>(
           core_of(*state), detail::handler_for<std::optional<batch_result>>(std::forward<Handler>(handler)), diag,
           state);

@@ -13,8 +13,11 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/cancellation_type.hpp>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/prefer.hpp>
+#include <boost/asio/system_executor.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <exception>
@@ -129,6 +132,18 @@ void complete(boost::asio::any_completion_handler<Signature> handler, const boos
               Args&&... args) {
   auto ex = boost::asio::get_associated_executor(handler, fallback);
   boost::asio::dispatch(ex, boost::asio::append(std::move(handler), std::forward<Args>(args)...));
+}
+
+/// What an operation on an empty object (a default-constructed or moved-from
+/// stream or reader) does: completes with boost::asio::error::not_connected
+/// and `empty`, through the handler's own executor (there is no client's),
+/// never inline.
+template <class Handler, class Empty>
+void complete_not_connected(Handler&& handler, diagnostics* diag, Empty empty) {
+  if (diag) diag->clear();
+  auto ex = boost::asio::get_associated_executor(handler, boost::asio::system_executor());
+  boost::asio::post(ex, boost::asio::append(std::forward<Handler>(handler),
+                                            make_error_code(boost::asio::error::not_connected), std::move(empty)));
 }
 
 }  // namespace detail

@@ -10,12 +10,7 @@
 
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/append.hpp>
-#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
-#include <boost/asio/error.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/system_executor.hpp>
 
 #include <memory>
 #include <string_view>
@@ -110,15 +105,9 @@ class message_stream {
 
     template <class Handler>
     void operator()(Handler&& handler, diagnostics* diag) const {
-      if (!state) {
-        // No executor of ours to complete on: the handler's own, never inline.
-        if (diag) diag->clear();
-        auto ex = boost::asio::get_associated_executor(handler, boost::asio::system_executor());
-        boost::asio::post(ex, boost::asio::append(std::forward<Handler>(handler),
-                                                  make_error_code(boost::asio::error::not_connected),
-                                                  static_cast<const stream_event*>(nullptr)));
-        return;
-      }
+      if (!state)
+        return detail::complete_not_connected(std::forward<Handler>(handler), diag,
+                                              static_cast<const stream_event*>(nullptr));
       start_next(*state, boost::asio::any_completion_handler<next_signature>(std::forward<Handler>(handler)), diag);
     }
   };

@@ -16,8 +16,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include <malloc.h>
-
 #include <algorithm>
 #include <chrono>
 #include <exception>
@@ -34,10 +32,7 @@ std::string bytes_pattern(std::size_t size) {
   return s;
 }
 
-std::size_t heap_in_use() {
-  const auto info = mallinfo2();
-  return info.uordblks + info.hblkhd;
-}
+
 
 }  // namespace
 
@@ -99,7 +94,7 @@ BOOST_AUTO_TEST_CASE(an_upload_much_larger_than_the_clients_memory_is_streamed) 
   opts.api_key = "any-key";
   opts.tls.ca_file = server.ca_file;
   anthropic::client client(io.get_executor(), opts);
-  const std::size_t before = heap_in_use();
+  const std::size_t before = anthropic::test::heap_bytes_in_use();
   std::size_t peak = before;
   bool done = false;
   std::exception_ptr error;
@@ -114,7 +109,7 @@ BOOST_AUTO_TEST_CASE(an_upload_much_larger_than_the_clients_memory_is_streamed) 
   boost::asio::co_spawn(io, [&]() -> boost::asio::awaitable<void> {
     boost::asio::steady_timer tick(co_await boost::asio::this_coro::executor);
     while (!done) {
-      peak = std::max(peak, heap_in_use());
+      peak = std::max(peak, anthropic::test::heap_bytes_in_use());
       tick.expires_after(std::chrono::milliseconds(5));
       co_await tick.async_wait(boost::asio::use_awaitable);
     }

@@ -15,8 +15,6 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include <malloc.h>
-
 #include <chrono>
 #include <map>
 #include <optional>
@@ -86,11 +84,7 @@ struct results_fixture : client_fixture {
   }
 };
 
-// Bytes the allocator has handed out: small blocks and mmap()ed large ones.
-std::size_t heap_in_use() {
-  const auto info = mallinfo2();
-  return info.uordblks + info.hblkhd;
-}
+
 
 }  // namespace
 
@@ -187,8 +181,8 @@ BOOST_FIXTURE_TEST_CASE(a_large_results_file_is_read_in_flat_memory, results_fix
       [&]() -> asio::awaitable<void> {
         auto results = co_await client.async_batch_results(id);
         while (auto line = co_await results.async_next()) {
-          if (++count == 1) heap_after_first = heap_in_use();
-          if (count % 1000 == 0) heap_peak = std::max(heap_peak, heap_in_use());
+          if (++count == 1) heap_after_first = anthropic::test::heap_bytes_in_use();
+          if (count % 1000 == 0) heap_peak = std::max(heap_peak, anthropic::test::heap_bytes_in_use());
           body_bytes_estimate += line->custom_id.size() + line->message->text().size() + 300;
         }
         BOOST_TEST(results.lines_read() == lines);

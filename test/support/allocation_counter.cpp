@@ -1,5 +1,7 @@
 #include "support/allocation_counter.hpp"
 
+#include <malloc.h>
+
 #include <atomic>
 #include <cstdlib>
 #include <new>
@@ -36,6 +38,11 @@ std::size_t anthropic::test::allocations_so_far() noexcept {
   return g_allocations.load(std::memory_order_relaxed);
 }
 
+
+std::size_t anthropic::test::heap_bytes_in_use() noexcept {
+  const auto info = mallinfo2();
+  return info.uordblks + info.hblkhd;
+}
 
 bool anthropic::test::allocation_counting_enabled() noexcept { return ANTHROPIC_COUNT_ALLOCATIONS != 0; }
 

@@ -13,6 +13,10 @@ std::size_t allocations_so_far() noexcept;
 // tests skip themselves there (they run in the plain build).
 bool allocation_counting_enabled() noexcept;
 
+// Bytes the allocator has handed out right now (small blocks and mmap()ed
+// large ones, from mallinfo2). Meaningful where allocation_counting_enabled().
+std::size_t heap_bytes_in_use() noexcept;
+
 // Counts the allocations made between construction and count().
 class allocation_counter {
  public:

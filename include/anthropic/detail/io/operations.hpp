@@ -169,6 +169,26 @@ inline boost::asio::awaitable<boost::system::error_code> async_send_and_read(cal
   co_return ec;
 }
 
+/// Sends `api` and waits for its 2xx head, leaving the body to the caller (a
+/// stream, a download, a batch's results). On failure the call has ended
+/// (on_request_end was told).
+inline boost::asio::awaitable<std::pair<boost::system::error_code, connection_lease>> async_send_for_body(
+    call_context& call, api_call& api, request_kind kind, diagnostics& diag) {
+  boost::system::error_code ec = refusal(call, api, diag);
+  connection_lease conn;
+  if (!ec) {
+    make_api_request(call.core->common_headers(), verb_of(api.method), kind, call.target, std::move(api.body),
+                     call.request, request_extras{api.beta});
+    // (Bound first: g++ 12 mishandles some co_await temporaries.)
+    auto head = co_await async_request_head(call.core, *call.control, call.request, call.info, call.deadline, diag,
+                                            kind == request_kind::stream_post);
+    ec = head.first;
+    conn = std::move(head.second);
+  }
+  if (ec) end_call(call, ec);
+  co_return std::pair{ec, std::move(conn)};
+}
+
 /// A call whose 2xx body is the JSON of a `T`: a message (create), a model, a
 /// page, a batch.
 template <class T>
@@ -219,19 +239,8 @@ inline boost::asio::awaitable<op_result<message_stream>> run_stream(std::shared_
                                                                     api_call api) {
   call_context call(std::move(core), std::move(control), api.operation, api.path);
   op_result<message_stream> result;
-  if ((result.ec = refusal(call, api, result.diag))) {
-    end_call(call, result.ec);
-    co_return result;
-  }
-  make_api_request(call.core->common_headers(), boost::beast::http::verb::post, request_kind::stream_post, call.target,
-                   std::move(api.body), call.request);
-  auto [ec, conn] = co_await async_request_head(call.core, *call.control, call.request, call.info, call.deadline,
-                                                result.diag, true);
-  result.ec = ec;
-  if (ec) {
-    end_call(call, ec);
-    co_return result;
-  }
+  auto [ec, conn] = co_await async_send_for_body(call, api, request_kind::stream_post, result.diag);
+  if ((result.ec = ec)) co_return result;
   // From here the stream reports the end of the request (on_request_end). The
   // request deadline ends with the head: a long generation was billed already,
   // so only the idle gap (and the optional whole-stream limit) bounds it.
@@ -275,18 +284,8 @@ inline boost::asio::awaitable<op_result<std::uint64_t>> run_download(std::shared
   api_call& api = download.get;
   call_context call(std::move(core), std::move(control), api.operation, api.path);
   op_result<std::uint64_t> result;
-  if ((result.ec = refusal(call, api, result.diag))) {
-    end_call(call, result.ec);
-    co_return result;
-  }
-  make_api_request(call.core->common_headers(), boost::beast::http::verb::get, request_kind::download, call.target,
-                   {}, call.request, request_extras{api.beta});
-  auto [ec, conn] = co_await async_request_head(call.core, *call.control, call.request, call.info, call.deadline,
-                                                result.diag, false);
-  if ((result.ec = ec)) {
-    end_call(call, ec);
-    co_return result;
-  }
+  auto [ec, conn] = co_await async_send_for_body(call, api, request_kind::download, result.diag);
+  if ((result.ec = ec)) co_return result;
   result.diag.http_status = static_cast<int>(conn->head().result_int());
   result.diag.request_id = std::string(response_request_id(conn->head()));
   // The request deadline ended with the head (a large file takes its time);
@@ -330,18 +329,8 @@ inline boost::asio::awaitable<op_result<batch_results>> run_batch_results(std::s
                                                                          api_call api) {
   call_context call(std::move(core), std::move(control), api.operation, api.path);
   op_result<batch_results> result;
-  if ((result.ec = refusal(call, api, result.diag))) {
-    end_call(call, result.ec);
-    co_return result;
-  }
-  make_api_request(call.core->common_headers(), boost::beast::http::verb::get, request_kind::download, call.target,
-                   {}, call.request);
-  auto [ec, conn] = co_await async_request_head(call.core, *call.control, call.request, call.info, call.deadline,
-                                                result.diag, false);
-  if ((result.ec = ec)) {
-    end_call(call, ec);
-    co_return result;
-  }
+  auto [ec, conn] = co_await async_send_for_body(call, api, request_kind::download, result.diag);
+  if ((result.ec = ec)) co_return result;
   // From here the reader reports the end of the request (on_request_end), and
   // only the idle gap bounds it: a results file may take long to download.
   result.value =
@@ -353,7 +342,9 @@ inline boost::asio::awaitable<op_result<std::optional<batch_result>>> run_next_r
     std::shared_ptr<client_core> core, std::shared_ptr<op_control> control, std::shared_ptr<results_state> results) {
   (void)core;
   op_result<std::optional<batch_result>> result;
-  std::tie(result.ec, result.value) = co_await results->next(*control, result.diag);
+  auto next = co_await results->next(*control, result.diag);
+  result.ec = next.first;
+  result.value = std::move(next.second);
   co_return result;
 }
 
@@ -373,7 +364,9 @@ boost::asio::awaitable<op_result<std::optional<Item>>> run_next_item(std::shared
   // An empty page that says there is more would loop for ever: at most one.
   bool empty_page_seen = false;
   while (pager->next == pager->items.size() && !pager->exhausted) {
-    auto fetched = co_await run_json_call<page<Item>>(core, control, list_call(pager->endpoint, pager->params));
+    // (Named first: g++ 12 destroys a temporary argument of a co_await expression twice.)
+    api_call next_page = list_call(pager->endpoint, pager->params);
+    auto fetched = co_await run_json_call<page<Item>>(core, control, std::move(next_page));
     if (fetched.ec) {
       result.ec = fetched.ec;
       result.diag = std::move(fetched.diag);

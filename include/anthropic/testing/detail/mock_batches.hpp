@@ -66,18 +66,18 @@ class batch_store {
     if (rest.empty() || rest == "/") {
       if (verb == http::verb::post) return create(body);
       if (verb == http::verb::get) return list(target);
-      return not_found();
+      return endpoint_answer::not_found();
     }
     rest.remove_prefix(1);
     std::string_view action = rest.find('/') == std::string_view::npos ? std::string_view{} : rest.substr(rest.find('/'));
     stored_batch* batch = find(decoded_segment(rest.substr(0, rest.size() - action.size())));
-    if (!batch) return not_found();
+    if (!batch) return endpoint_answer::not_found();
     advance(*batch);
     if (action.empty() && verb == http::verb::get) return endpoint_answer::json(batch_json(*batch));
     if (action.empty() && verb == http::verb::delete_) return remove(*batch);
     if (action == "/cancel" && verb == http::verb::post) return cancel(*batch);
     if (action == "/results" && verb == http::verb::get) return results(*batch);
-    return not_found();
+    return endpoint_answer::not_found();
   }
 
   /// Ends a batch now: every request not yet processed expires (the 24-hour
@@ -110,12 +110,6 @@ class batch_store {
     std::vector<std::string> result_lines;  // in the order they are served
   };
 
-  static endpoint_answer not_found() {
-    return endpoint_answer::error(404, "not_found_error", "The requested resource could not be found.");
-  }
-  static endpoint_answer invalid(std::string message) {
-    return endpoint_answer::error(400, "invalid_request_error", std::move(message));
-  }
 
   stored_batch* find(std::string_view id) {
     for (auto& b : batches_)
@@ -127,27 +121,27 @@ class batch_store {
     boost::system::error_code ec;
     boost::json::value doc = boost::json::parse(body, ec);
     const auto* object = ec ? nullptr : doc.if_object();
-    if (!object) return invalid("There was an error parsing the body of your request: it is not a JSON object.");
+    if (!object) return endpoint_answer::invalid("There was an error parsing the body of your request: it is not a JSON object.");
     const auto* requests = object->if_contains("requests");
-    if (!requests) return invalid("requests: Field required");
-    if (!requests->is_array()) return invalid("requests: Input should be a valid list");
+    if (!requests) return endpoint_answer::invalid("requests: Field required");
+    if (!requests->is_array()) return endpoint_answer::invalid("requests: Input should be a valid list");
     const auto& list = requests->get_array();
-    if (list.empty()) return invalid("requests: List should have at least 1 item after validation, not 0");
-    if (list.size() > 100'000) return invalid("requests: List should have at most 100000 items after validation");
+    if (list.empty()) return endpoint_answer::invalid("requests: List should have at least 1 item after validation, not 0");
+    if (list.size() > 100'000) return endpoint_answer::invalid("requests: List should have at most 100000 items after validation");
     stored_batch batch;
     std::unordered_set<std::string> seen;
     for (std::size_t i = 0; i < list.size(); ++i) {
       const auto* entry = list[i].if_object();
       const std::string where = "requests." + std::to_string(i);
-      if (!entry) return invalid(where + ": Input should be a valid dictionary");
+      if (!entry) return endpoint_answer::invalid(where + ": Input should be a valid dictionary");
       const auto* custom_id = entry->if_contains("custom_id");
-      if (!custom_id || !custom_id->is_string()) return invalid(where + ".custom_id: Field required");
+      if (!custom_id || !custom_id->is_string()) return endpoint_answer::invalid(where + ".custom_id: Field required");
       std::string id(custom_id->get_string());
       if (id.empty() || id.size() > 64 || id.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != std::string::npos)
-        return invalid(where + ".custom_id: String should match pattern '^[a-zA-Z0-9_-]{1,64}$'");
-      if (!seen.insert(id).second) return invalid("Duplicate custom_id: " + id);
+        return endpoint_answer::invalid(where + ".custom_id: String should match pattern '^[a-zA-Z0-9_-]{1,64}$'");
+      if (!seen.insert(id).second) return endpoint_answer::invalid("Duplicate custom_id: " + id);
       const auto* params = entry->if_contains("params");
-      if (!params || !params->is_object()) return invalid(where + ".params: Field required");
+      if (!params || !params->is_object()) return endpoint_answer::invalid(where + ".params: Field required");
       batch.requests.push_back({std::move(id), params->get_object()});
     }
     const auto now = std::chrono::system_clock::now();
@@ -179,7 +173,7 @@ class batch_store {
 
   endpoint_answer remove(stored_batch& batch) {
     if (batch.state != status::ended)
-      return invalid("Batch " + batch.id + " cannot be deleted while it is in progress; cancel it first.");
+      return endpoint_answer::invalid("Batch " + batch.id + " cannot be deleted while it is in progress; cancel it first.");
     boost::json::object gone{{"id", batch.id}, {"type", "message_batch_deleted"}};
     batches_.erase(batches_.begin() + (&batch - batches_.data()));
     return endpoint_answer::json(gone);
@@ -187,7 +181,7 @@ class batch_store {
 
   endpoint_answer results(const stored_batch& batch) const {
     if (batch.state != status::ended)
-      return invalid("Batch " + batch.id + " has not ended yet: its results are not available.");
+      return endpoint_answer::invalid("Batch " + batch.id + " has not ended yet: its results are not available.");
     endpoint_answer a;
     a.content_type = "application/binary";
     std::size_t size = 0;

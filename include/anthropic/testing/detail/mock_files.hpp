@@ -76,34 +76,34 @@ class file_store {
                          std::string_view beta_header, std::string_view content_type, std::string_view body) {
     namespace http = boost::beast::http;
     if (beta_header.find("files-api-2025-04-14") == std::string_view::npos)
-      return invalid("The Files API is in beta: send the header 'anthropic-beta: files-api-2025-04-14'.");
+      return endpoint_answer::invalid("The Files API is in beta: send the header 'anthropic-beta: files-api-2025-04-14'.");
     std::lock_guard lock(mutex_);
     std::string_view rest = path.substr(std::string_view("/v1/files").size());
     if (rest.empty() || rest == "/") {
       if (verb == http::verb::post) return upload(content_type, body);
       if (verb == http::verb::get) return list(target);
-      return not_found();
+      return endpoint_answer::not_found();
     }
     rest.remove_prefix(1);
     const bool content = rest.ends_with("/content");
     if (content) rest.remove_suffix(std::string_view("/content").size());
     stored_file* file = find(decoded_segment(rest));
-    if (!file) return not_found();
+    if (!file) return endpoint_answer::not_found();
     if (content && verb == http::verb::get) {
-      if (!file->downloadable) return invalid("File " + file->id + " is not downloadable: only files created by tools are.");
+      if (!file->downloadable) return endpoint_answer::invalid("File " + file->id + " is not downloadable: only files created by tools are.");
       endpoint_answer a;
       a.content_type = file->mime_type;
       a.body = file->bytes;
       return a;
     }
-    if (content) return not_found();
+    if (content) return endpoint_answer::not_found();
     if (verb == http::verb::get) return endpoint_answer::json(metadata(*file));
     if (verb == http::verb::delete_) {
       boost::json::object gone{{"id", file->id}, {"type", "file_deleted"}};
       files_.erase(files_.begin() + (file - files_.data()));
       return endpoint_answer::json(gone);
     }
-    return not_found();
+    return endpoint_answer::not_found();
   }
 
   /// Stores a file as a tool would have made it; its id.
@@ -120,12 +120,6 @@ class file_store {
     bool downloadable = false;
   };
 
-  static endpoint_answer not_found() {
-    return endpoint_answer::error(404, "not_found_error", "The requested resource could not be found.");
-  }
-  static endpoint_answer invalid(std::string message) {
-    return endpoint_answer::error(400, "invalid_request_error", std::move(message));
-  }
 
   stored_file* find(std::string_view id) {
     for (auto& f : files_)
@@ -141,8 +135,8 @@ class file_store {
 
   endpoint_answer upload(std::string_view content_type, std::string_view body) {
     auto part = parse_multipart_file(content_type, body);
-    if (!part) return invalid("file: Field required (send multipart/form-data with a part named 'file')");
-    if (part->filename.empty()) return invalid("file: the part needs a filename");
+    if (!part) return endpoint_answer::invalid("file: Field required (send multipart/form-data with a part named 'file')");
+    if (part->filename.empty()) return endpoint_answer::invalid("file: the part needs a filename");
     if (part->data.size() > max_size_)
       return endpoint_answer::error(413, "request_too_large", "File exceeds the maximum size of " +
                                                                    std::to_string(max_size_) + " bytes.");

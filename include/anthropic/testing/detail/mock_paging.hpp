@@ -30,6 +30,12 @@ struct endpoint_answer {
   static endpoint_answer error(unsigned status, std::string type, std::string message) {
     return {status, {}, "application/json", std::move(type), std::move(message)};
   }
+  static endpoint_answer not_found() {
+    return error(404, "not_found_error", "The requested resource could not be found.");
+  }
+  static endpoint_answer invalid(std::string message) {
+    return error(400, "invalid_request_error", std::move(message));
+  }
 };
 
 /// The value of query parameter `name` in `target` ("/path?a=1&b=2"),
