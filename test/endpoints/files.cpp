@@ -202,6 +202,31 @@ BOOST_FIXTURE_TEST_CASE(a_sink_error_stops_the_download, client_fixture) {
   run([&]() -> asio::awaitable<void> { co_await client.async_get_file(id); }());
 }
 
+BOOST_FIXTURE_TEST_CASE(a_download_cut_short_is_response_truncated_with_what_arrived, client_fixture) {
+  anthropic::client client(io.get_executor(), options());
+  const std::string content = pattern(300'000);
+  const std::string id = server.add_file("big.bin", "application/octet-stream", content);
+  server.enqueue(anthropic::testing::reply::default_reply().close_after_bytes(120'000));
+  std::string received;
+  run([&]() -> asio::awaitable<void> {
+    anthropic::diagnostics diag;
+    auto [ec, n] = co_await client.async_download_file(
+        id,
+        [&](std::string_view piece) {
+          received.append(piece);
+          return boost::system::error_code{};
+        },
+        diag, asio::as_tuple(asio::use_awaitable));
+    BOOST_TEST((ec == anthropic::client_errc::response_truncated), ec.message());
+    BOOST_TEST(n == received.size());
+    BOOST_TEST(diag.client_message.find("after " + std::to_string(n) + " bytes") != std::string::npos,
+               diag.client_message);
+  }());
+  BOOST_TEST(received.size() == 120'000u);
+  BOOST_TEST((received == content.substr(0, received.size())));
+  BOOST_TEST(client.connection_slots_in_use() == client.idle_connections());
+}
+
 BOOST_FIXTURE_TEST_CASE(cancelling_mid_download_keeps_what_arrived, client_fixture) {
   anthropic::client client(io.get_executor(), options());
   const std::string id = server.add_file("big.bin", "application/octet-stream", pattern(512 * 1024));
