@@ -117,6 +117,7 @@ class basic_client {
   /// bad configuration), operation_aborted when cancelled, or the underlying
   /// network error. See the class comment for executor, cancellation and threads.
   template <class CompletionToken = default_completion_token_type>
+    requires detail::completion_token_argument<CompletionToken>
   auto async_create(const message_request& req, CompletionToken&& token = {}) {
     return initiate<detail::create_operation>(token, nullptr, detail::create_call(req));
   }
@@ -124,6 +125,15 @@ class basic_client {
   template <class CompletionToken = default_completion_token_type>
   auto async_create(const message_request& req, diagnostics& diag, CompletionToken&& token = {}) {
     return initiate<detail::create_operation>(token, &diag, detail::create_call(req));
+  }
+  /// async_create with this call's settings (see request_options).
+  template <class CompletionToken = default_completion_token_type>
+  auto async_create(const message_request& req, const request_options& call_options, CompletionToken&& token = {}) {
+    return initiate<detail::create_operation>(token, nullptr, with(call_options, detail::create_call(req)));
+  }
+  template <class CompletionToken = default_completion_token_type>
+  auto async_create(const message_request& req, const request_options& call_options, diagnostics& diag, CompletionToken&& token = {}) {
+    return initiate<detail::create_operation>(token, &diag, with(call_options, detail::create_call(req)));
   }
 
   /// POST /v1/messages with "stream": true; completes once the response head
@@ -136,6 +146,7 @@ class basic_client {
   /// whole-request timeout ends when the head arrives: from then on the stream
   /// is bounded by timeouts.idle and the optional timeouts.stream only.
   template <class CompletionToken = default_completion_token_type>
+    requires detail::completion_token_argument<CompletionToken>
   auto async_stream(const message_request& req, CompletionToken&& token = {}) {
     return initiate<detail::stream_operation>(token, nullptr, detail::stream_call(req));
   }
@@ -143,6 +154,15 @@ class basic_client {
   template <class CompletionToken = default_completion_token_type>
   auto async_stream(const message_request& req, diagnostics& diag, CompletionToken&& token = {}) {
     return initiate<detail::stream_operation>(token, &diag, detail::stream_call(req));
+  }
+  /// async_stream with this call's settings (see request_options).
+  template <class CompletionToken = default_completion_token_type>
+  auto async_stream(const message_request& req, const request_options& call_options, CompletionToken&& token = {}) {
+    return initiate<detail::stream_operation>(token, nullptr, with(call_options, detail::stream_call(req)));
+  }
+  template <class CompletionToken = default_completion_token_type>
+  auto async_stream(const message_request& req, const request_options& call_options, diagnostics& diag, CompletionToken&& token = {}) {
+    return initiate<detail::stream_operation>(token, &diag, with(call_options, detail::stream_call(req)));
   }
 
   /// POST /v1/messages/count_tokens: the request's input tokens. Only the
@@ -152,6 +172,7 @@ class basic_client {
   /// Handler signature: `void(boost::system::error_code, std::uint64_t)`. Errors
   /// as for async_create (invalid_message for a body without `input_tokens`).
   template <class CompletionToken = default_completion_token_type>
+    requires detail::completion_token_argument<CompletionToken>
   auto async_count_tokens(const message_request& req, CompletionToken&& token = {}) {
     return initiate<detail::count_tokens_operation>(token, nullptr, detail::count_tokens_call(req));
   }
@@ -159,6 +180,15 @@ class basic_client {
   template <class CompletionToken = default_completion_token_type>
   auto async_count_tokens(const message_request& req, diagnostics& diag, CompletionToken&& token = {}) {
     return initiate<detail::count_tokens_operation>(token, &diag, detail::count_tokens_call(req));
+  }
+  /// async_count_tokens with this call's settings (see request_options).
+  template <class CompletionToken = default_completion_token_type>
+  auto async_count_tokens(const message_request& req, const request_options& call_options, CompletionToken&& token = {}) {
+    return initiate<detail::count_tokens_operation>(token, nullptr, with(call_options, detail::count_tokens_call(req)));
+  }
+  template <class CompletionToken = default_completion_token_type>
+  auto async_count_tokens(const message_request& req, const request_options& call_options, diagnostics& diag, CompletionToken&& token = {}) {
+    return initiate<detail::count_tokens_operation>(token, &diag, with(call_options, detail::count_tokens_call(req)));
   }
 
   //----------------------------------------------------------------------------
@@ -172,6 +202,7 @@ class basic_client {
   /// Errors as for async_create, plus client_errc::invalid_argument for a
   /// `limit` outside 1..1000 or both cursors set (nothing is sent).
   template <class CompletionToken = default_completion_token_type>
+    requires detail::completion_token_argument<CompletionToken>
   auto async_list_models(const list_params& params, CompletionToken&& token = {}) {
     return initiate<detail::json_operation<page<model_info>>>(
         token, nullptr, detail::list_call(detail::list_endpoint::models, params));
@@ -181,9 +212,18 @@ class basic_client {
     return initiate<detail::json_operation<page<model_info>>>(
         token, &diag, detail::list_call(detail::list_endpoint::models, params));
   }
+  /// async_list_models with this call's settings (see request_options).
+  template <class CompletionToken = default_completion_token_type>
+  auto async_list_models(const list_params& params, const request_options& call_options, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<page<model_info>>>(token, nullptr, with(call_options, detail::list_call(detail::list_endpoint::models, params)));
+  }
+  template <class CompletionToken = default_completion_token_type>
+  auto async_list_models(const list_params& params, const request_options& call_options, diagnostics& diag, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<page<model_info>>>(token, &diag, with(call_options, detail::list_call(detail::list_endpoint::models, params)));
+  }
   /// The first page, with the API's default size.
   template <class CompletionToken = default_completion_token_type>
-    requires(!std::is_convertible_v<CompletionToken, const list_params&>)
+    requires detail::completion_token_argument<CompletionToken> && (!std::is_convertible_v<CompletionToken, const list_params&>)
   auto async_list_models(CompletionToken&& token = {}) {
     return initiate<detail::json_operation<page<model_info>>>(
         token, nullptr, detail::list_call(detail::list_endpoint::models, list_params{}));
@@ -193,6 +233,10 @@ class basic_client {
   basic_pager<model_info, Executor> list_all_models(list_params params = {}) const {
     return pager_for<model_info>(detail::list_endpoint::models, std::move(params));
   }
+  /// list_all_models with every page's call made with `options`.
+  basic_pager<model_info, Executor> list_all_models(list_params params, const request_options& options) const {
+    return pager_for<model_info>(detail::list_endpoint::models, std::move(params), &options);
+  }
 
   /// One model by id (an alias such as "claude-sonnet-4-5" resolves to its
   /// dated version).
@@ -201,12 +245,22 @@ class basic_client {
   /// Errors as for async_create (api_errc::not_found_error for an unknown id;
   /// client_errc::invalid_argument for an empty one).
   template <class CompletionToken = default_completion_token_type>
+    requires detail::completion_token_argument<CompletionToken>
   auto async_get_model(std::string_view model_id, CompletionToken&& token = {}) {
     return initiate<detail::json_operation<model_info>>(token, nullptr, detail::get_model_call(model_id));
   }
   template <class CompletionToken = default_completion_token_type>
   auto async_get_model(std::string_view model_id, diagnostics& diag, CompletionToken&& token = {}) {
     return initiate<detail::json_operation<model_info>>(token, &diag, detail::get_model_call(model_id));
+  }
+  /// async_get_model with this call's settings (see request_options).
+  template <class CompletionToken = default_completion_token_type>
+  auto async_get_model(std::string_view model_id, const request_options& call_options, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<model_info>>(token, nullptr, with(call_options, detail::get_model_call(model_id)));
+  }
+  template <class CompletionToken = default_completion_token_type>
+  auto async_get_model(std::string_view model_id, const request_options& call_options, diagnostics& diag, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<model_info>>(token, &diag, with(call_options, detail::get_model_call(model_id)));
   }
 
   //----------------------------------------------------------------------------
@@ -224,6 +278,7 @@ class basic_client {
   /// when no response byte arrived or the server's head asks for it: a batch
   /// is never created twice by the client's retries.
   template <class CompletionToken = default_completion_token_type>
+    requires detail::completion_token_argument<CompletionToken>
   auto async_create_batch(const std::vector<batch_request>& requests, CompletionToken&& token = {}) {
     return initiate<detail::json_operation<message_batch>>(token, nullptr, detail::create_batch_call(requests));
   }
@@ -232,11 +287,21 @@ class basic_client {
                           CompletionToken&& token = {}) {
     return initiate<detail::json_operation<message_batch>>(token, &diag, detail::create_batch_call(requests));
   }
+  /// async_create_batch with this call's settings (see request_options).
+  template <class CompletionToken = default_completion_token_type>
+  auto async_create_batch(const std::vector<batch_request>& requests, const request_options& call_options, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<message_batch>>(token, nullptr, with(call_options, detail::create_batch_call(requests)));
+  }
+  template <class CompletionToken = default_completion_token_type>
+  auto async_create_batch(const std::vector<batch_request>& requests, const request_options& call_options, diagnostics& diag, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<message_batch>>(token, &diag, with(call_options, detail::create_batch_call(requests)));
+  }
 
   /// A batch's current state (status, request counts, results_url once ended).
   ///
   /// Handler signature: `void(boost::system::error_code, anthropic::message_batch)`.
   template <class CompletionToken = default_completion_token_type>
+    requires detail::completion_token_argument<CompletionToken>
   auto async_get_batch(std::string_view batch_id, CompletionToken&& token = {}) {
     return initiate<detail::json_operation<message_batch>>(token, nullptr, detail::get_batch_call(batch_id));
   }
@@ -244,11 +309,21 @@ class basic_client {
   auto async_get_batch(std::string_view batch_id, diagnostics& diag, CompletionToken&& token = {}) {
     return initiate<detail::json_operation<message_batch>>(token, &diag, detail::get_batch_call(batch_id));
   }
+  /// async_get_batch with this call's settings (see request_options).
+  template <class CompletionToken = default_completion_token_type>
+  auto async_get_batch(std::string_view batch_id, const request_options& call_options, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<message_batch>>(token, nullptr, with(call_options, detail::get_batch_call(batch_id)));
+  }
+  template <class CompletionToken = default_completion_token_type>
+  auto async_get_batch(std::string_view batch_id, const request_options& call_options, diagnostics& diag, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<message_batch>>(token, &diag, with(call_options, detail::get_batch_call(batch_id)));
+  }
 
   /// One page of the workspace's batches, newest first.
   ///
   /// Handler signature: `void(boost::system::error_code, anthropic::page<anthropic::message_batch>)`.
   template <class CompletionToken = default_completion_token_type>
+    requires detail::completion_token_argument<CompletionToken>
   auto async_list_batches(const list_params& params, CompletionToken&& token = {}) {
     return initiate<detail::json_operation<page<message_batch>>>(
         token, nullptr, detail::list_call(detail::list_endpoint::batches, params));
@@ -258,9 +333,18 @@ class basic_client {
     return initiate<detail::json_operation<page<message_batch>>>(
         token, &diag, detail::list_call(detail::list_endpoint::batches, params));
   }
+  /// async_list_batches with this call's settings (see request_options).
+  template <class CompletionToken = default_completion_token_type>
+  auto async_list_batches(const list_params& params, const request_options& call_options, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<page<message_batch>>>(token, nullptr, with(call_options, detail::list_call(detail::list_endpoint::batches, params)));
+  }
+  template <class CompletionToken = default_completion_token_type>
+  auto async_list_batches(const list_params& params, const request_options& call_options, diagnostics& diag, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<page<message_batch>>>(token, &diag, with(call_options, detail::list_call(detail::list_endpoint::batches, params)));
+  }
   /// The first page, with the API's default size.
   template <class CompletionToken = default_completion_token_type>
-    requires(!std::is_convertible_v<CompletionToken, const list_params&>)
+    requires detail::completion_token_argument<CompletionToken> && (!std::is_convertible_v<CompletionToken, const list_params&>)
   auto async_list_batches(CompletionToken&& token = {}) {
     return initiate<detail::json_operation<page<message_batch>>>(
         token, nullptr, detail::list_call(detail::list_endpoint::batches, list_params{}));
@@ -270,18 +354,32 @@ class basic_client {
   basic_pager<message_batch, Executor> list_all_batches(list_params params = {}) const {
     return pager_for<message_batch>(detail::list_endpoint::batches, std::move(params));
   }
+  /// list_all_batches with every page's call made with `options`.
+  basic_pager<message_batch, Executor> list_all_batches(list_params params, const request_options& options) const {
+    return pager_for<message_batch>(detail::list_endpoint::batches, std::move(params), &options);
+  }
 
   /// Asks the API to stop a batch: its status becomes "canceling", then
   /// "ended" with the requests not yet processed counted as canceled.
   ///
   /// Handler signature: `void(boost::system::error_code, anthropic::message_batch)`.
   template <class CompletionToken = default_completion_token_type>
+    requires detail::completion_token_argument<CompletionToken>
   auto async_cancel_batch(std::string_view batch_id, CompletionToken&& token = {}) {
     return initiate<detail::json_operation<message_batch>>(token, nullptr, detail::cancel_batch_call(batch_id));
   }
   template <class CompletionToken = default_completion_token_type>
   auto async_cancel_batch(std::string_view batch_id, diagnostics& diag, CompletionToken&& token = {}) {
     return initiate<detail::json_operation<message_batch>>(token, &diag, detail::cancel_batch_call(batch_id));
+  }
+  /// async_cancel_batch with this call's settings (see request_options).
+  template <class CompletionToken = default_completion_token_type>
+  auto async_cancel_batch(std::string_view batch_id, const request_options& call_options, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<message_batch>>(token, nullptr, with(call_options, detail::cancel_batch_call(batch_id)));
+  }
+  template <class CompletionToken = default_completion_token_type>
+  auto async_cancel_batch(std::string_view batch_id, const request_options& call_options, diagnostics& diag, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<message_batch>>(token, &diag, with(call_options, detail::cancel_batch_call(batch_id)));
   }
 
   /// Looks at a batch until it has ended (pausing as `options` says, with
@@ -293,6 +391,7 @@ class basic_client {
   /// Handler signature: `void(boost::system::error_code, anthropic::message_batch)`.
   /// Errors: those of async_get_batch (each look is retried like one).
   template <class CompletionToken = default_completion_token_type>
+    requires detail::completion_token_argument<CompletionToken>
   auto async_wait_batch(std::string_view batch_id, const batch_wait_options& options, CompletionToken&& token = {}) {
     return initiate<detail::wait_batch_operation>(token, nullptr, detail::wait_batch(batch_id, options));
   }
@@ -301,9 +400,18 @@ class basic_client {
                         CompletionToken&& token = {}) {
     return initiate<detail::wait_batch_operation>(token, &diag, detail::wait_batch(batch_id, options));
   }
+  /// async_wait_batch with this call's settings (see request_options).
+  template <class CompletionToken = default_completion_token_type>
+  auto async_wait_batch(std::string_view batch_id, const batch_wait_options& options, const request_options& call_options, CompletionToken&& token = {}) {
+    return initiate<detail::wait_batch_operation>(token, nullptr, with(call_options, detail::wait_batch(batch_id, options)));
+  }
+  template <class CompletionToken = default_completion_token_type>
+  auto async_wait_batch(std::string_view batch_id, const batch_wait_options& options, const request_options& call_options, diagnostics& diag, CompletionToken&& token = {}) {
+    return initiate<detail::wait_batch_operation>(token, &diag, with(call_options, detail::wait_batch(batch_id, options)));
+  }
   /// async_wait_batch with the default batch_wait_options.
   template <class CompletionToken = default_completion_token_type>
-    requires(!std::is_convertible_v<CompletionToken, const batch_wait_options&>)
+    requires detail::completion_token_argument<CompletionToken> && (!std::is_convertible_v<CompletionToken, const batch_wait_options&>)
   auto async_wait_batch(std::string_view batch_id, CompletionToken&& token = {}) {
     return initiate<detail::wait_batch_operation>(token, nullptr, detail::wait_batch(batch_id, {}));
   }
@@ -316,6 +424,7 @@ class basic_client {
   /// that has not ended). The request is built from the id, never from the
   /// batch's results_url, so that the key only goes to the base URL's host.
   template <class CompletionToken = default_completion_token_type>
+    requires detail::completion_token_argument<CompletionToken>
   auto async_batch_results(std::string_view batch_id, CompletionToken&& token = {}) {
     return initiate<detail::batch_results_operation>(token, nullptr, detail::batch_results_call(batch_id));
   }
@@ -323,17 +432,36 @@ class basic_client {
   auto async_batch_results(std::string_view batch_id, diagnostics& diag, CompletionToken&& token = {}) {
     return initiate<detail::batch_results_operation>(token, &diag, detail::batch_results_call(batch_id));
   }
+  /// async_batch_results with this call's settings (see request_options).
+  template <class CompletionToken = default_completion_token_type>
+  auto async_batch_results(std::string_view batch_id, const request_options& call_options, CompletionToken&& token = {}) {
+    return initiate<detail::batch_results_operation>(token, nullptr, with(call_options, detail::batch_results_call(batch_id)));
+  }
+  template <class CompletionToken = default_completion_token_type>
+  auto async_batch_results(std::string_view batch_id, const request_options& call_options, diagnostics& diag, CompletionToken&& token = {}) {
+    return initiate<detail::batch_results_operation>(token, &diag, with(call_options, detail::batch_results_call(batch_id)));
+  }
 
   /// Deletes an ended batch and its results (cancel one in progress first).
   ///
   /// Handler signature: `void(boost::system::error_code, anthropic::deleted_object)`.
   template <class CompletionToken = default_completion_token_type>
+    requires detail::completion_token_argument<CompletionToken>
   auto async_delete_batch(std::string_view batch_id, CompletionToken&& token = {}) {
     return initiate<detail::json_operation<deleted_object>>(token, nullptr, detail::delete_batch_call(batch_id));
   }
   template <class CompletionToken = default_completion_token_type>
   auto async_delete_batch(std::string_view batch_id, diagnostics& diag, CompletionToken&& token = {}) {
     return initiate<detail::json_operation<deleted_object>>(token, &diag, detail::delete_batch_call(batch_id));
+  }
+  /// async_delete_batch with this call's settings (see request_options).
+  template <class CompletionToken = default_completion_token_type>
+  auto async_delete_batch(std::string_view batch_id, const request_options& call_options, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<deleted_object>>(token, nullptr, with(call_options, detail::delete_batch_call(batch_id)));
+  }
+  template <class CompletionToken = default_completion_token_type>
+  auto async_delete_batch(std::string_view batch_id, const request_options& call_options, diagnostics& diag, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<deleted_object>>(token, &diag, with(call_options, detail::delete_batch_call(batch_id)));
   }
 
   //----------------------------------------------------------------------------
@@ -349,6 +477,7 @@ class basic_client {
   /// with CR, LF or NUL. timeouts.response_head bounds each piece of the upload;
   /// timeouts.request the whole of it.
   template <class CompletionToken = default_completion_token_type>
+    requires detail::completion_token_argument<CompletionToken>
   auto async_upload_file(const file_upload& upload, CompletionToken&& token = {}) {
     return initiate<detail::json_operation<file_metadata>>(token, nullptr, detail::upload_file_call(upload));
   }
@@ -356,11 +485,21 @@ class basic_client {
   auto async_upload_file(const file_upload& upload, diagnostics& diag, CompletionToken&& token = {}) {
     return initiate<detail::json_operation<file_metadata>>(token, &diag, detail::upload_file_call(upload));
   }
+  /// async_upload_file with this call's settings (see request_options).
+  template <class CompletionToken = default_completion_token_type>
+  auto async_upload_file(const file_upload& upload, const request_options& call_options, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<file_metadata>>(token, nullptr, with(call_options, detail::upload_file_call(upload)));
+  }
+  template <class CompletionToken = default_completion_token_type>
+  auto async_upload_file(const file_upload& upload, const request_options& call_options, diagnostics& diag, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<file_metadata>>(token, &diag, with(call_options, detail::upload_file_call(upload)));
+  }
 
   /// One page of the workspace's files, newest first.
   ///
   /// Handler signature: `void(boost::system::error_code, anthropic::page<anthropic::file_metadata>)`.
   template <class CompletionToken = default_completion_token_type>
+    requires detail::completion_token_argument<CompletionToken>
   auto async_list_files(const list_params& params, CompletionToken&& token = {}) {
     return initiate<detail::json_operation<page<file_metadata>>>(
         token, nullptr, detail::list_call(detail::list_endpoint::files, params));
@@ -370,8 +509,17 @@ class basic_client {
     return initiate<detail::json_operation<page<file_metadata>>>(
         token, &diag, detail::list_call(detail::list_endpoint::files, params));
   }
+  /// async_list_files with this call's settings (see request_options).
   template <class CompletionToken = default_completion_token_type>
-    requires(!std::is_convertible_v<CompletionToken, const list_params&>)
+  auto async_list_files(const list_params& params, const request_options& call_options, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<page<file_metadata>>>(token, nullptr, with(call_options, detail::list_call(detail::list_endpoint::files, params)));
+  }
+  template <class CompletionToken = default_completion_token_type>
+  auto async_list_files(const list_params& params, const request_options& call_options, diagnostics& diag, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<page<file_metadata>>>(token, &diag, with(call_options, detail::list_call(detail::list_endpoint::files, params)));
+  }
+  template <class CompletionToken = default_completion_token_type>
+    requires detail::completion_token_argument<CompletionToken> && (!std::is_convertible_v<CompletionToken, const list_params&>)
   auto async_list_files(CompletionToken&& token = {}) {
     return initiate<detail::json_operation<page<file_metadata>>>(
         token, nullptr, detail::list_call(detail::list_endpoint::files, list_params{}));
@@ -381,11 +529,16 @@ class basic_client {
   basic_pager<file_metadata, Executor> list_all_files(list_params params = {}) const {
     return pager_for<file_metadata>(detail::list_endpoint::files, std::move(params));
   }
+  /// list_all_files with every page's call made with `options`.
+  basic_pager<file_metadata, Executor> list_all_files(list_params params, const request_options& options) const {
+    return pager_for<file_metadata>(detail::list_endpoint::files, std::move(params), &options);
+  }
 
   /// A file's metadata.
   ///
   /// Handler signature: `void(boost::system::error_code, anthropic::file_metadata)`.
   template <class CompletionToken = default_completion_token_type>
+    requires detail::completion_token_argument<CompletionToken>
   auto async_get_file(std::string_view file_id, CompletionToken&& token = {}) {
     return initiate<detail::json_operation<file_metadata>>(token, nullptr, detail::get_file_call(file_id));
   }
@@ -393,17 +546,36 @@ class basic_client {
   auto async_get_file(std::string_view file_id, diagnostics& diag, CompletionToken&& token = {}) {
     return initiate<detail::json_operation<file_metadata>>(token, &diag, detail::get_file_call(file_id));
   }
+  /// async_get_file with this call's settings (see request_options).
+  template <class CompletionToken = default_completion_token_type>
+  auto async_get_file(std::string_view file_id, const request_options& call_options, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<file_metadata>>(token, nullptr, with(call_options, detail::get_file_call(file_id)));
+  }
+  template <class CompletionToken = default_completion_token_type>
+  auto async_get_file(std::string_view file_id, const request_options& call_options, diagnostics& diag, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<file_metadata>>(token, &diag, with(call_options, detail::get_file_call(file_id)));
+  }
 
   /// Deletes a file.
   ///
   /// Handler signature: `void(boost::system::error_code, anthropic::deleted_object)`.
   template <class CompletionToken = default_completion_token_type>
+    requires detail::completion_token_argument<CompletionToken>
   auto async_delete_file(std::string_view file_id, CompletionToken&& token = {}) {
     return initiate<detail::json_operation<deleted_object>>(token, nullptr, detail::delete_file_call(file_id));
   }
   template <class CompletionToken = default_completion_token_type>
   auto async_delete_file(std::string_view file_id, diagnostics& diag, CompletionToken&& token = {}) {
     return initiate<detail::json_operation<deleted_object>>(token, &diag, detail::delete_file_call(file_id));
+  }
+  /// async_delete_file with this call's settings (see request_options).
+  template <class CompletionToken = default_completion_token_type>
+  auto async_delete_file(std::string_view file_id, const request_options& call_options, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<deleted_object>>(token, nullptr, with(call_options, detail::delete_file_call(file_id)));
+  }
+  template <class CompletionToken = default_completion_token_type>
+  auto async_delete_file(std::string_view file_id, const request_options& call_options, diagnostics& diag, CompletionToken&& token = {}) {
+    return initiate<detail::json_operation<deleted_object>>(token, &diag, with(call_options, detail::delete_file_call(file_id)));
   }
 
   /// Downloads a file's content (only files made by tools are downloadable)
@@ -415,6 +587,7 @@ class basic_client {
   /// a body cut short, idle_timeout, or what the sink returned. Cancellation
   /// closes the connection; what the sink received stays with it.
   template <class CompletionToken = default_completion_token_type>
+    requires detail::completion_token_argument<CompletionToken>
   auto async_download_file(std::string_view file_id, download_sink sink, CompletionToken&& token = {}) {
     return initiate<detail::download_operation>(token, nullptr, detail::download_file_call(file_id, std::move(sink)));
   }
@@ -423,9 +596,19 @@ class basic_client {
                            CompletionToken&& token = {}) {
     return initiate<detail::download_operation>(token, &diag, detail::download_file_call(file_id, std::move(sink)));
   }
+  /// async_download_file with this call's settings (see request_options).
+  template <class CompletionToken = default_completion_token_type>
+  auto async_download_file(std::string_view file_id, download_sink sink, const request_options& call_options, CompletionToken&& token = {}) {
+    return initiate<detail::download_operation>(token, nullptr, with(call_options, detail::download_file_call(file_id, std::move(sink))));
+  }
+  template <class CompletionToken = default_completion_token_type>
+  auto async_download_file(std::string_view file_id, download_sink sink, const request_options& call_options, diagnostics& diag, CompletionToken&& token = {}) {
+    return initiate<detail::download_operation>(token, &diag, with(call_options, detail::download_file_call(file_id, std::move(sink))));
+  }
   /// async_download_file into the file at `path` (created or truncated when
   /// called; invalid_argument when it cannot be written).
   template <class CompletionToken = default_completion_token_type>
+    requires detail::completion_token_argument<CompletionToken>
   auto async_download_file_to(std::string_view file_id, const std::string& path, CompletionToken&& token = {}) {
     return initiate<detail::download_operation>(token, nullptr, detail::download_file_to_path_call(file_id, path));
   }
@@ -433,6 +616,15 @@ class basic_client {
   auto async_download_file_to(std::string_view file_id, const std::string& path, diagnostics& diag,
                               CompletionToken&& token = {}) {
     return initiate<detail::download_operation>(token, &diag, detail::download_file_to_path_call(file_id, path));
+  }
+  /// async_download_file_to with this call's settings (see request_options).
+  template <class CompletionToken = default_completion_token_type>
+  auto async_download_file_to(std::string_view file_id, const std::string& path, const request_options& call_options, CompletionToken&& token = {}) {
+    return initiate<detail::download_operation>(token, nullptr, with(call_options, detail::download_file_to_path_call(file_id, path)));
+  }
+  template <class CompletionToken = default_completion_token_type>
+  auto async_download_file_to(std::string_view file_id, const std::string& path, const request_options& call_options, diagnostics& diag, CompletionToken&& token = {}) {
+    return initiate<detail::download_operation>(token, &diag, with(call_options, detail::download_file_to_path_call(file_id, path)));
   }
 
   /// Slots of client_options::max_connections taken: connections busy with a
@@ -448,12 +640,21 @@ class basic_client {
   friend class basic_client;
 
   template <class Item>
-  basic_pager<Item, Executor> pager_for(detail::list_endpoint endpoint, list_params params) const {
+  basic_pager<Item, Executor> pager_for(detail::list_endpoint endpoint, list_params params,
+                                        const request_options* options = nullptr) const {
     auto state = std::make_shared<detail::pager_state<Item>>();
     state->core = core_;
     state->endpoint = endpoint;
     state->params = std::move(params);
+    if (options) state->options = std::make_shared<const request_options>(*options);
     return basic_pager<Item, Executor>(executor_, std::move(state));
+  }
+
+  // The call's input with the caller's request_options attached.
+  template <class Input>
+  static Input with(const request_options& options, Input input) {
+    detail::apply_request_options(input, options);
+    return input;
   }
 
   template <class Operation, class CompletionToken>

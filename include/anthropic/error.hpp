@@ -12,6 +12,7 @@
 #pragma once
 
 #include <anthropic/config.hpp>
+#include <anthropic/response.hpp>
 #include <anthropic/safe_text.hpp>
 
 #include <boost/system/error_code.hpp>
@@ -54,6 +55,7 @@ enum class client_errc : int {
   unexpected_redirect,         ///< the server answered with a 3xx redirect, which is never followed
   invalid_argument,            ///< an argument the API would refuse (a batch's custom_id, a page limit); nothing was sent
   line_too_large,              ///< a line of a JSON Lines body (batch results) exceeded the maximum response size
+  streaming_required,          ///< a create whose max_tokens needs streaming, with stream_long_requests off; nothing was sent
 };
 
 /// Errors reported by the API, named after the `error.type` values of the spec.
@@ -112,6 +114,8 @@ class client_category_impl final : public boost::system::error_category {
       case client_errc::unexpected_redirect: return "the server redirected the request (redirects are not followed)";
       case client_errc::invalid_argument: return "an argument is outside what the API accepts; nothing was sent";
       case client_errc::line_too_large: return "a line of the results exceeded the maximum response size";
+      case client_errc::streaming_required:
+        return "max_tokens allows a generation longer than a non-streamed reply may take: stream it; nothing was sent";
     }
     return "unknown anthropic.client error";
   }
@@ -209,6 +213,9 @@ struct diagnostics {
   /// where a redirect pointed, what a body that is not a message looked like.
   std::string client_message;
   std::string request_id;      ///< the `request-id` header or body member, when sent
+  /// The response head the operation ended with, on success as on an HTTP
+  /// error (headers, typed rate-limit headers); empty when none arrived.
+  response_metadata response;
 
   void clear() noexcept {
     http_status = 0;
@@ -216,6 +223,7 @@ struct diagnostics {
     server_message.clear();
     client_message.clear();
     request_id.clear();
+    response.clear();
   }
 };
 

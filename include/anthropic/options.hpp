@@ -1,6 +1,7 @@
 // Everything a client can be configured with, and where the defaults come from.
 #pragma once
 
+#include <anthropic/response.hpp>
 #include <anthropic/retry_policy.hpp>
 
 #include <boost/system/error_code.hpp>
@@ -10,6 +11,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -72,14 +74,37 @@ struct retry_info {
 struct client_hooks {
   /// An operation (async_create, async_stream or async_count_tokens) starts.
   std::function<void(const request_info&)> on_request_start;
-  /// A response head arrived (any status, each attempt).
-  std::function<void(const request_info&, int http_status)> on_response;
+  /// A response head arrived (any status, each attempt): its status, headers,
+  /// request id and rate-limit headers.
+  std::function<void(const request_info&, const response_metadata&)> on_response;
   /// A failed attempt is going to be retried.
   std::function<void(const request_info&, const retry_info&)> on_retry;
   /// A message finished (create, or a stream at message_stop) with this usage.
   std::function<void(const request_info&, const anthropic::usage&)> on_usage;
   /// An operation ended; for a stream, when its last event or error was delivered.
   std::function<void(const request_info&, boost::system::error_code)> on_request_end;
+};
+
+/// Settings of one call, given before its completion token: they override or
+/// extend the client's (client_options) for that call only, on the client's
+/// pool and TLS sessions.
+struct request_options {
+  /// Extra headers; one named like a client header replaces it for this call.
+  /// Validated as the client's are (client_errc::invalid_header_value, nothing
+  /// sent); the framing headers (host, content-length, transfer-encoding,
+  /// connection, upgrade, te, trailer, expect) cannot be set.
+  std::vector<std::pair<std::string, std::string>> headers{};
+  /// Betas added to the client's in `anthropic-beta` (duplicates sent once).
+  std::vector<std::string> betas{};
+  /// Replaces client_options::timeouts for this call.
+  std::optional<timeout_options> timeouts{};
+  /// Replaces client_options::retry for this call.
+  std::optional<retry_policy> retry{};
+  /// Sent as `idempotency-key` when not empty, the same on every retry, for a
+  /// server or gateway that deduplicates requests by it.
+  std::string idempotency_key{};
+  /// Replaces client_options::stream_long_requests for this call.
+  std::optional<bool> stream_long_requests{};
 };
 
 /// Client configuration. Defaults match the official SDKs.
@@ -107,6 +132,13 @@ struct client_options {
   /// content (client_errc::message_too_large); 0 = the same as max_response_size.
   /// The events handed out before the limit struck stay valid.
   std::size_t max_message_size = 0;
+  /// async_create with a `max_tokens` whose generation may outlast the 10
+  /// minutes a non-streamed reply is given (3600 s x max_tokens / 128,000 >
+  /// 600 s, or above a model's non-streaming cap; the official SDKs' rule) is
+  /// sent as a stream and accumulated: the caller still gets one `message`.
+  /// False: such calls fail with client_errc::streaming_required and nothing
+  /// is sent, as the SDKs do.
+  bool stream_long_requests = true;
   client_hooks hooks;
 
   /// Defaults, with `ANTHROPIC_API_KEY`, `ANTHROPIC_AUTH_TOKEN` and

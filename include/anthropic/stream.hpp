@@ -5,6 +5,7 @@
 #include <anthropic/completion.hpp>
 #include <anthropic/config.hpp>
 #include <anthropic/error.hpp>
+#include <anthropic/response.hpp>
 #include <anthropic/types/message.hpp>
 #include <anthropic/types/stream_event.hpp>
 
@@ -90,6 +91,10 @@ class message_stream {
 
   /// The `request-id` header of the response ("" when absent).
   ANTHROPIC_DECL std::string_view request_id() const noexcept;
+
+  /// The response head, from the moment async_stream completed: status, every
+  /// header, the request id and the rate-limit headers (empty for an empty stream).
+  ANTHROPIC_DECL const response_metadata& response() const noexcept;
 
   /// False for an empty (default-constructed or moved-from) stream.
   explicit operator bool() const noexcept { return state_ != nullptr; }

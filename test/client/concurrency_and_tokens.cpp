@@ -489,7 +489,9 @@ BOOST_AUTO_TEST_CASE(hooks_report_start_status_usage_and_end) {
   auto opts = options();
   std::vector<std::string> log;
   opts.hooks.on_request_start = [&](const anthropic::request_info& i) { log.push_back("start " + std::string(i.operation)); };
-  opts.hooks.on_response = [&](const anthropic::request_info&, int status) { log.push_back("status " + std::to_string(status)); };
+  opts.hooks.on_response = [&](const anthropic::request_info&, const anthropic::response_metadata& response) {
+    log.push_back("status " + std::to_string(response.http_status));
+  };
   opts.hooks.on_usage = [&](const anthropic::request_info&, const anthropic::usage& u) {
     log.push_back(u.output_tokens > 0 ? "usage" : "usage 0");
   };

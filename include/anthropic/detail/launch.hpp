@@ -28,6 +28,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -50,6 +51,11 @@ ANTHROPIC_DECL const client_options& options_of(const client_core& core) noexcep
 ANTHROPIC_DECL std::size_t connection_slots_in_use(client_core& core);
 ANTHROPIC_DECL std::size_t idle_connections(client_core& core);
 
+/// True for a completion token; false for request_options given in its place,
+/// which a token's forwarding reference would otherwise take.
+template <class T>
+concept completion_token_argument = !std::is_same_v<std::remove_cvref_t<T>, request_options>;
+
 /// The HTTP methods the API uses.
 enum class http_method { get, post, delete_ };
 
@@ -65,12 +71,22 @@ struct api_call {
   std::string_view beta{};     ///< a beta the call needs, merged with the client's (Files)
   /// A body sent in pieces instead of `body` (a Files upload).
   std::shared_ptr<upload_body> upload{};
+  /// The caller's request_options; null: the client's settings only.
+  std::shared_ptr<const request_options> options{};
+  /// A create whose max_tokens needs streaming (long_request_needs_stream):
+  /// `body` is then a stream's body, sent as one unless the settings say no.
+  bool long_request = false;
   /// An argument the API would refuse (client_errc::invalid_argument), found
   /// before sending: the operation fails with it and `problem` as the
   /// diagnostics' client message, and nothing is sent.
   boost::system::error_code error{};
   std::string problem{};
 };
+
+/// True when a non-streamed create with these settings may take longer than
+/// the 10 minutes a reply is given: 3600 s x max_tokens / 128,000 > 600 s,
+/// or max_tokens above the model's non-streaming cap (the official SDKs' rule).
+ANTHROPIC_DECL bool long_request_needs_stream(std::string_view model, std::uint64_t max_tokens) noexcept;
 
 ANTHROPIC_DECL api_call create_call(const message_request& req);
 ANTHROPIC_DECL api_call stream_call(const message_request& req);
@@ -101,6 +117,17 @@ struct wait_batch_call {
   batch_wait_options options;
 };
 ANTHROPIC_DECL wait_batch_call wait_batch(std::string_view batch_id, batch_wait_options options);
+
+/// Attaches the caller's request_options to a call, checking its headers and
+/// betas first: a value the client would refuse makes the call fail with
+/// client_errc::invalid_header_value before anything is sent.
+ANTHROPIC_DECL void apply_request_options(api_call& call, const request_options& options);
+inline void apply_request_options(download_call& call, const request_options& options) {
+  apply_request_options(call.get, options);
+}
+inline void apply_request_options(wait_batch_call& call, const request_options& options) {
+  apply_request_options(call.get, options);
+}
 
 /// The list endpoints: each pages the same way (list_params).
 enum class list_endpoint { models, batches, files };
@@ -150,6 +177,7 @@ struct pager_state {
   std::shared_ptr<client_core> core;
   list_endpoint endpoint;
   list_params params;  ///< the cursor (after_id or before_id) moves page by page
+  std::shared_ptr<const request_options> options{};  ///< for every page's call
   std::vector<Item> items{};
   std::size_t next = 0;
   bool exhausted = false;

@@ -25,7 +25,27 @@ ANTHROPIC_DECL std::size_t connection_slots_in_use(client_core& core) { return c
 
 ANTHROPIC_DECL std::size_t idle_connections(client_core& core) { return core.pool().idle_connections(); }
 
+ANTHROPIC_DECL bool long_request_needs_stream(std::string_view model, std::uint64_t max_tokens) noexcept {
+  // Output at 128,000 tokens an hour at worst: a reply that may take longer
+  // than the 600 s a non-streamed one is given needs a stream.
+  constexpr std::uint64_t tokens_per_hour = 128'000;
+  if (max_tokens > tokens_per_hour * 600 / 3600) return true;
+  // Models whose non-streamed replies are capped lower (the platform names the
+  // official SDKs list).
+  for (std::string_view capped : {"claude-opus-4@20250514", "anthropic.claude-opus-4-1-20250805-v1:0",
+                                  "claude-opus-4-1@20250805"})
+    if (model == capped) return max_tokens > 8192;
+  return false;
+}
+
 ANTHROPIC_DECL api_call create_call(const message_request& req) {
+  if (long_request_needs_stream(req.model, req.max_tokens)) {
+    // Serialized as a stream's body right away: a long create is either sent
+    // as a stream or not at all (stream_long_requests off).
+    api_call call{"create", http_method::post, "/v1/messages", message_body(req, message_call::stream)};
+    call.long_request = true;
+    return call;
+  }
   return {"create", http_method::post, "/v1/messages", message_body(req, message_call::create)};
 }
 
@@ -157,12 +177,27 @@ ANTHROPIC_DECL api_call list_call(list_endpoint endpoint, const list_params& par
   return call;
 }
 
+ANTHROPIC_DECL void apply_request_options(api_call& call, const request_options& options) {
+  // The first refusal wins; a call refused already keeps its own reason.
+  auto check = [&call](std::string_view name, std::string_view value) {
+    if (call.error) return;
+    if (auto problem = header_refusal(name, value); !problem.empty()) {
+      call.error = client_errc::invalid_header_value;
+      call.problem = std::move(problem);
+    }
+  };
+  for (const auto& [name, value] : options.headers) check(name, value);
+  for (const auto& beta : options.betas) check("anthropic-beta", beta);
+  check("idempotency-key", options.idempotency_key);
+  call.options = std::make_shared<const request_options>(options);
+}
+
 // Which coroutine runs each operation.
 template <class Operation>
 struct coroutine_of;
 template <>
 struct coroutine_of<create_operation> {
-  static constexpr auto run = &run_json_call<message>;
+  static constexpr auto run = &run_create;
 };
 template <>
 struct coroutine_of<stream_operation> {

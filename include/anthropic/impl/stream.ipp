@@ -21,6 +21,11 @@ ANTHROPIC_DECL std::string_view message_stream::request_id() const noexcept {
   return state_ ? std::string_view(state_->request_id()) : std::string_view();
 }
 
+ANTHROPIC_DECL const response_metadata& message_stream::response() const noexcept {
+  static const response_metadata empty{};
+  return state_ ? state_->response() : empty;
+}
+
 ANTHROPIC_DECL boost::asio::any_io_executor message_stream::executor_of(const detail::stream_state* state) noexcept {
   return state ? state->executor() : boost::asio::any_io_executor();
 }

@@ -4,12 +4,14 @@
 // complete head asks for it), API errors turned into codes and diagnostics.
 #pragma once
 
+#include <anthropic/detail/io/call_context.hpp>
 #include <anthropic/detail/io/client_core.hpp>
 #include <anthropic/detail/io/connection.hpp>
 #include <anthropic/detail/io/connection_lease.hpp>
 #include <anthropic/detail/io/op_control.hpp>
 #include <anthropic/detail/sansio/deadline.hpp>
 #include <anthropic/detail/sansio/request_attempts.hpp>
+#include <anthropic/detail/sansio/response_head.hpp>
 #include <anthropic/detail/sansio/transport_error.hpp>
 #include <anthropic/error.hpp>
 
@@ -46,26 +48,31 @@ inline boost::asio::awaitable<boost::system::error_code> async_read_whole_body(c
   }
 }
 
-/// Sends `request` until a 2xx response head arrives or retrying is over. On
-/// success returns the connection, positioned at the start of the body; the
-/// caller reads the body and releases the lease. On failure `diag` describes
-/// the last attempt.
+/// Sends `call.request` until a 2xx response head arrives or retrying is over,
+/// with the call's timeouts, retry policy and deadline. On success returns the
+/// connection, positioned at the start of the body; the caller reads the body
+/// and releases the lease. `diag` describes the last attempt, its response
+/// head (diag.response) included whenever one arrived.
 ///
 /// This loop only carries out what request_attempts decides (deliver, read the
 /// error body, replay on a fresh connection, retry after a delay, fail): every
 /// rule is there, tested without sockets.
 inline boost::asio::awaitable<std::pair<boost::system::error_code, connection_lease>> async_request_head(
-    std::shared_ptr<client_core> core, op_control& control, http_request& request, const request_info& info,
-    clock::time_point deadline, diagnostics& diag, bool streaming, upload_body* upload = nullptr) {
+    call_context& call, diagnostics& diag, bool streaming, upload_body* upload = nullptr) {
+  const auto& core = call.core;
+  op_control& control = *call.control;
   const client_options& opts = core->options();
   const auto& hooks = opts.hooks;
+  const auto& timeouts = call.timeouts;
+  const auto deadline = call.deadline;
   auto failed = [](boost::system::error_code ec) { return std::pair{ec, connection_lease{}}; };
-  request_attempts attempts(opts.retry, streaming);
+  request_attempts attempts(call.retry, streaming);
   auto context = [&] {
     return retry_context{core->random01(), std::chrono::system_clock::now(), clock::now(), deadline};
   };
   bool fresh_only = false;
   std::string error_body;
+  response_metadata response;
   for (;;) {
     diag.clear();
     if (control.cancelled) co_return failed(boost::asio::error::operation_aborted);
@@ -79,15 +86,18 @@ inline boost::asio::awaitable<std::pair<boost::system::error_code, connection_le
     {
       watched_connection watch(control, conn.get());
       if (control.cancelled) ec = boost::asio::error::operation_aborted;
-      if (!ec && !reused) ec = co_await conn->async_open(core->url(), opts.timeouts, deadline, opts.tls.verify_peer, diag);
+      if (!ec && !reused) ec = co_await conn->async_open(core->url(), timeouts, deadline, opts.tls.verify_peer, diag);
       if (!ec)
         ec = co_await conn->async_exchange_head(
-            request, limit_for(opts.timeouts.response_head, client_errc::response_head_timeout, deadline), upload);
+            call.request, limit_for(timeouts.response_head, client_errc::response_head_timeout, deadline), upload);
       if (control.cancelled) ec = boost::asio::error::operation_aborted;
     }
     const attempt_outcome outcome{ec, reused, conn->received_response_bytes(), conn->interim_heads(),
                                   ec ? nullptr : &conn->head()};
-    if (outcome.head && hooks.on_response) hooks.on_response(info, static_cast<int>(outcome.head->result_int()));
+    if (outcome.head) {
+      read_response_metadata(*outcome.head, std::chrono::system_clock::now(), response);
+      if (hooks.on_response) hooks.on_response(call.info, response);
+    }
     auto decision = attempts.on_head(outcome, diag, context);
 
     if (decision.action == attempt_action::read_error_body) {
@@ -95,13 +105,16 @@ inline boost::asio::awaitable<std::pair<boost::system::error_code, connection_le
       std::string ignored;
       {
         watched_connection watch(control, conn.get());
-        auto body_ec = co_await async_read_whole_body(*conn, error_body, opts.max_response_size, opts.timeouts,
+        auto body_ec = co_await async_read_whole_body(*conn, error_body, opts.max_response_size, timeouts,
                                                       deadline, ignored);
         (void)body_ec;
       }
       if (control.cancelled) co_return failed(boost::asio::error::operation_aborted);
       decision = attempts.on_error_body(conn->head(), error_body, diag, context);
     }
+    // The head this attempt ended with, whatever the decision: a retried
+    // attempt's is replaced by the next one's.
+    if (outcome.head) diag.response = std::move(response);
 
     if (decision.action == attempt_action::deliver) co_return std::pair{boost::system::error_code{}, std::move(conn)};
     if (decision.action == attempt_action::replay) {
@@ -112,7 +125,7 @@ inline boost::asio::awaitable<std::pair<boost::system::error_code, connection_le
     conn.finish();
     if (decision.action != attempt_action::retry) co_return failed(decision.error);
     if (hooks.on_retry)
-      hooks.on_retry(info, retry_info{attempts.retries(), decision.http_status, decision.error, decision.delay});
+      hooks.on_retry(call.info, retry_info{attempts.retries(), decision.http_status, decision.error, decision.delay});
     boost::asio::steady_timer timer(core->executor(), decision.delay);
     control.active_timer = &timer;
     // (Binding the result sidesteps a GCC 12 bug that destroys a discarded

@@ -7,6 +7,7 @@
 
 #include <anthropic/batch_results.hpp>
 #include <anthropic/completion.hpp>
+#include <anthropic/detail/io/call_context.hpp>
 #include <anthropic/detail/io/client_core.hpp>
 #include <anthropic/detail/io/exchange.hpp>
 #include <anthropic/detail/io/op_control.hpp>
@@ -92,33 +93,6 @@ void launch(const std::shared_ptr<client_core>& core, handler_for<T> handler, di
                         });
 }
 
-/// Common frame of the operations: hooks, the request target, the deadline. Neither copied nor moved:
-/// `info.target` views the `target` member.
-struct call_context {
-  call_context(std::shared_ptr<client_core> core_in, std::shared_ptr<op_control> control_in,
-               std::string_view operation, std::string_view api_path)
-      : core(std::move(core_in)),
-        control(std::move(control_in)),
-        target(core->url().target(api_path)),
-        info(core->new_request(operation, target)),
-        deadline(request_deadline(core->options().timeouts.request)) {
-    if (core->options().hooks.on_request_start) core->options().hooks.on_request_start(info);
-  }
-  call_context(const call_context&) = delete;
-  call_context& operator=(const call_context&) = delete;
-
-  std::shared_ptr<client_core> core;
-  std::shared_ptr<op_control> control;
-  std::string target;
-  request_info info;
-  clock::time_point deadline;
-  http_request request;
-};
-
-inline void end_call(const call_context& call, boost::system::error_code ec) {
-  call.core->report_request_end(call.info, ec);
-}
-
 inline boost::beast::http::verb verb_of(http_method method) noexcept {
   switch (method) {
     case http_method::get: return boost::beast::http::verb::get;
@@ -141,7 +115,7 @@ inline boost::asio::awaitable<boost::system::error_code> async_send_and_read(cal
                                                                            std::string& out, diagnostics& diag) {
   if (auto ec = refusal(call, api, diag)) co_return ec;
   streamed_body streamed;
-  request_extras extras{api.beta};
+  request_extras extras{api.beta, nullptr, call.overrides.get()};
   if (api.upload) {
     streamed = {api.upload->content_type(), api.upload->size()};
     extras.streamed = &streamed;
@@ -149,8 +123,7 @@ inline boost::asio::awaitable<boost::system::error_code> async_send_and_read(cal
   make_api_request(call.core->common_headers(), verb_of(api.method),
                    api.method == http_method::post ? request_kind::json_post : request_kind::json_get, call.target,
                    std::move(api.body), call.request, extras);
-  auto [ec, conn] = co_await async_request_head(call.core, *call.control, call.request, call.info, call.deadline,
-                                                diag, false, api.upload.get());
+  auto [ec, conn] = co_await async_request_head(call, diag, false, api.upload.get());
   if (ec) co_return ec;
   const auto& opts = call.core->options();
   diag.http_status = static_cast<int>(conn->head().result_int());
@@ -158,7 +131,7 @@ inline boost::asio::awaitable<boost::system::error_code> async_send_and_read(cal
   std::string detail;
   {
     watched_connection watch(*call.control, conn.get());
-    ec = co_await async_read_whole_body(*conn, out, opts.max_response_size, opts.timeouts, call.deadline, detail);
+    ec = co_await async_read_whole_body(*conn, out, opts.max_response_size, call.timeouts, call.deadline, detail);
   }
   if (call.control->cancelled) ec = boost::asio::error::operation_aborted;
   if (!ec) conn.finish();
@@ -178,10 +151,9 @@ inline boost::asio::awaitable<std::pair<boost::system::error_code, connection_le
   connection_lease conn;
   if (!ec) {
     make_api_request(call.core->common_headers(), verb_of(api.method), kind, call.target, std::move(api.body),
-                     call.request, request_extras{api.beta});
+                     call.request, request_extras{api.beta, nullptr, call.overrides.get()});
     // (Bound first: g++ 12 mishandles some co_await temporaries.)
-    auto head = co_await async_request_head(call.core, *call.control, call.request, call.info, call.deadline, diag,
-                                            kind == request_kind::stream_post);
+    auto head = co_await async_request_head(call, diag, kind == request_kind::stream_post);
     ec = head.first;
     conn = std::move(head.second);
   }
@@ -194,7 +166,7 @@ inline boost::asio::awaitable<std::pair<boost::system::error_code, connection_le
 template <class T>
 boost::asio::awaitable<op_result<T>> run_json_call(std::shared_ptr<client_core> core,
                                                    std::shared_ptr<op_control> control, api_call api) {
-  call_context call(std::move(core), std::move(control), api.operation, api.path);
+  call_context call(std::move(core), std::move(control), api);
   op_result<T> result;
   std::string response;
   result.ec = co_await async_send_and_read(call, std::move(api), response, result.diag);
@@ -209,10 +181,43 @@ boost::asio::awaitable<op_result<T>> run_json_call(std::shared_ptr<client_core> 
   co_return result;
 }
 
+/// POST /v1/messages for one message. A create whose max_tokens needs
+/// streaming (api.long_request) is sent as a stream and accumulated, so that a
+/// long generation is not cut off by the response-head timeout; with
+/// stream_long_requests off it fails before anything is sent.
+inline boost::asio::awaitable<op_result<message>> run_create(std::shared_ptr<client_core> core,
+                                                            std::shared_ptr<op_control> control, api_call api) {
+  if (!api.long_request) co_return co_await run_json_call<message>(std::move(core), std::move(control), std::move(api));
+  const bool allowed = api.options && api.options->stream_long_requests ? *api.options->stream_long_requests
+                                                                        : core->options().stream_long_requests;
+  if (!allowed && !api.error) {
+    api.error = client_errc::streaming_required;
+    api.problem = "stream_long_requests is off: stream this call (async_stream) or lower max_tokens";
+  }
+  call_context call(std::move(core), std::move(control), api);
+  op_result<message> result;
+  auto [ec, conn] = co_await async_send_for_body(call, api, request_kind::stream_post, result.diag);
+  if ((result.ec = ec)) co_return result;
+  // The stream reports the end of the call (on_request_end) and the usage.
+  auto state = std::make_shared<stream_state>(call, std::move(conn), result.diag.response);
+  diagnostics stream_diag;
+  result.ec = co_await state->async_read_to_end(*call.control, stream_diag);
+  if (result.ec) {
+    // What arrived of the response head stays with the error.
+    stream_diag.response = state->response();
+    result.diag = std::move(stream_diag);
+  } else {
+    result.diag.http_status = state->response().http_status;
+    result.diag.request_id = state->response().request_id;
+    result.value = state->take_message();
+  }
+  co_return result;
+}
+
 inline boost::asio::awaitable<op_result<std::uint64_t>> run_count_tokens(std::shared_ptr<client_core> core,
                                                                          std::shared_ptr<op_control> control,
                                                                          api_call api) {
-  call_context call(std::move(core), std::move(control), api.operation, api.path);
+  call_context call(std::move(core), std::move(control), api);
   op_result<std::uint64_t> result;
   std::string response;
   result.ec = co_await async_send_and_read(call, std::move(api), response, result.diag);
@@ -237,15 +242,14 @@ inline boost::asio::awaitable<op_result<std::uint64_t>> run_count_tokens(std::sh
 inline boost::asio::awaitable<op_result<message_stream>> run_stream(std::shared_ptr<client_core> core,
                                                                     std::shared_ptr<op_control> control,
                                                                     api_call api) {
-  call_context call(std::move(core), std::move(control), api.operation, api.path);
+  call_context call(std::move(core), std::move(control), api);
   op_result<message_stream> result;
   auto [ec, conn] = co_await async_send_for_body(call, api, request_kind::stream_post, result.diag);
   if ((result.ec = ec)) co_return result;
   // From here the stream reports the end of the request (on_request_end). The
   // request deadline ends with the head: a long generation was billed already,
   // so only the idle gap (and the optional whole-stream limit) bounds it.
-  result.value =
-      message_stream(std::make_shared<stream_state>(call.core, std::move(conn), call.target, call.info.sequence));
+  result.value = message_stream(std::make_shared<stream_state>(call, std::move(conn), result.diag.response));
   co_return result;
 }
 
@@ -282,7 +286,7 @@ inline boost::asio::awaitable<op_result<std::uint64_t>> run_download(std::shared
                                                                     std::shared_ptr<op_control> control,
                                                                     download_call download) {
   api_call& api = download.get;
-  call_context call(std::move(core), std::move(control), api.operation, api.path);
+  call_context call(std::move(core), std::move(control), api);
   op_result<std::uint64_t> result;
   auto [ec, conn] = co_await async_send_for_body(call, api, request_kind::download, result.diag);
   if ((result.ec = ec)) co_return result;
@@ -290,7 +294,7 @@ inline boost::asio::awaitable<op_result<std::uint64_t>> run_download(std::shared
   result.diag.request_id = std::string(response_request_id(conn->head()));
   // The request deadline ended with the head (a large file takes its time);
   // the idle gap bounds each read.
-  const auto idle = call.core->options().timeouts.idle;
+  const auto idle = call.timeouts.idle;
   for (;;) {
     boost::system::error_code read_ec;
     std::string_view piece;
@@ -327,14 +331,13 @@ inline boost::asio::awaitable<op_result<std::uint64_t>> run_download(std::shared
 inline boost::asio::awaitable<op_result<batch_results>> run_batch_results(std::shared_ptr<client_core> core,
                                                                          std::shared_ptr<op_control> control,
                                                                          api_call api) {
-  call_context call(std::move(core), std::move(control), api.operation, api.path);
+  call_context call(std::move(core), std::move(control), api);
   op_result<batch_results> result;
   auto [ec, conn] = co_await async_send_for_body(call, api, request_kind::download, result.diag);
   if ((result.ec = ec)) co_return result;
   // From here the reader reports the end of the request (on_request_end), and
   // only the idle gap bounds it: a results file may take long to download.
-  result.value =
-      batch_results(std::make_shared<results_state>(call.core, std::move(conn), call.target, call.info.sequence));
+  result.value = batch_results(std::make_shared<results_state>(call, std::move(conn)));
   co_return result;
 }
 
@@ -366,6 +369,7 @@ boost::asio::awaitable<op_result<std::optional<Item>>> run_next_item(std::shared
   while (pager->next == pager->items.size() && !pager->exhausted) {
     // (Named first: g++ 12 destroys a temporary argument of a co_await expression twice.)
     api_call next_page = list_call(pager->endpoint, pager->params);
+    if (pager->options) apply_request_options(next_page, *pager->options);
     auto fetched = co_await run_json_call<page<Item>>(core, control, std::move(next_page));
     if (fetched.ec) {
       result.ec = fetched.ec;

@@ -5,6 +5,7 @@
 // whatever the size of the results file.
 #pragma once
 
+#include <anthropic/detail/io/call_context.hpp>
 #include <anthropic/detail/io/client_core.hpp>
 #include <anthropic/detail/io/connection_lease.hpp>
 #include <anthropic/detail/io/op_control.hpp>
@@ -32,12 +33,13 @@ namespace anthropic::detail {
 
 class results_state {
  public:
-  /// `conn` holds the response head (2xx) of GET .../results.
-  results_state(std::shared_ptr<client_core> core, connection_lease conn, std::string target, std::uint64_t sequence)
-      : core_(std::move(core)),
+  /// `conn` holds the response head (2xx) of `call`, a GET .../results.
+  results_state(const call_context& call, connection_lease conn)
+      : core_(call.core),
         conn_(std::move(conn)),
-        target_(std::move(target)),
-        info_{sequence, "batch_results", {}},
+        target_(call.target),
+        info_{call.info.sequence, call.info.operation, {}},
+        idle_(call.timeouts.idle),
         http_status_(static_cast<int>(conn_->head().result_int())),
         request_id_(response_request_id(conn_->head())),
         framer_(core_->options().max_response_size) {
@@ -83,7 +85,6 @@ class results_state {
       ~not_busy() { flag = false; }
     } unmark{busy_};
 
-    const auto idle = core_->options().timeouts.idle;
     for (;;) {
       std::string_view line;
       switch (framer_.next_line(line)) {
@@ -104,7 +105,7 @@ class results_state {
       {
         watched_connection watch(control, conn_.get());
         std::tie(read_ec, piece) = co_await conn_->async_read_body_some(
-            limit_for(idle, client_errc::idle_timeout, clock::time_point::max()));
+            limit_for(idle_, client_errc::idle_timeout, clock::time_point::max()));
       }
       if (control.cancelled) co_return result{fail(boost::asio::error::operation_aborted, "", diag), std::nullopt};
       if (read_ec) {
@@ -159,6 +160,7 @@ class results_state {
   connection_lease conn_;
   std::string target_;
   request_info info_;
+  std::chrono::milliseconds idle_;  // the call's timeouts.idle
   int http_status_;
   std::string request_id_;
   line_framer framer_;

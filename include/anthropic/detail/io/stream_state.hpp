@@ -4,6 +4,7 @@
 #pragma once
 
 #include <anthropic/completion.hpp>
+#include <anthropic/detail/io/call_context.hpp>
 #include <anthropic/detail/io/client_core.hpp>
 #include <anthropic/detail/io/connection.hpp>
 #include <anthropic/detail/io/connection_lease.hpp>
@@ -41,19 +42,19 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
  public:
   using next_signature = message_stream::next_signature;
 
-  /// `conn` holds the response head (2xx, text/event-stream). From here the
-  /// stream is bounded by the idle gap and by the optional whole-stream limit.
-  stream_state(std::shared_ptr<client_core> core, connection_lease conn, std::string target,
-               std::uint64_t sequence)
-      : core_(std::move(core)),
+  /// `conn` holds the response head (2xx, text/event-stream) of `call`,
+  /// described by `response`. From here the stream is bounded by the idle gap
+  /// and by the optional whole-stream limit of the call's timeouts.
+  stream_state(const call_context& call, connection_lease conn, response_metadata response)
+      : core_(call.core),
         conn_(std::move(conn)),
-        target_(std::move(target)),
-        info_{sequence, "stream", {}},
-        deadline_(request_deadline(core_->options().timeouts.stream)),
-        http_status_(static_cast<int>(conn_->head().result_int())),
+        target_(call.target),
+        info_{call.info.sequence, call.info.operation, {}},
+        idle_(call.timeouts.idle),
+        deadline_(request_deadline(call.timeouts.stream)),
+        response_(std::move(response)),
         framer_(sse::parser_options{core_->options().max_event_size}) {
     info_.target = target_;
-    request_id_ = std::string(response_request_id(conn_->head()));
     const auto& opts = core_->options();
     accumulator_.set_max_size(opts.max_message_size ? opts.max_message_size : opts.max_response_size);
   }
@@ -109,7 +110,21 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
   const anthropic::message& message() const noexcept { return accumulator_.message(); }
   anthropic::message take_message() { return accumulator_.take_message(); }
   bool complete() const noexcept { return accumulator_.complete(); }
-  const std::string& request_id() const noexcept { return request_id_; }
+  const std::string& request_id() const noexcept { return response_.request_id; }
+  const response_metadata& response() const noexcept { return response_; }
+
+  /// Reads the events to message_stop (a create sent as a stream): the error
+  /// of the first failure, with `diag` filled, or none.
+  boost::asio::awaitable<boost::system::error_code> async_read_to_end(op_control& control, diagnostics& diag) {
+    for (;;) {
+      auto [ec, event] = co_await produce(control);
+      if (ec) {
+        diag = failure_diag_;
+        co_return ec;
+      }
+      if (!event) co_return boost::system::error_code{};
+    }
+  }
 
  private:
   using next_result = std::pair<boost::system::error_code, const stream_event*>;
@@ -158,8 +173,8 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
     if ((ec = accumulator_.apply(event_))) {
       if (ec.category() == api_category()) {
         diagnostics d = accumulator_.error_details();
-        if (d.request_id.empty()) d.request_id = request_id_;
-        d.http_status = http_status_;
+        if (d.request_id.empty()) d.request_id = response_.request_id;
+        d.http_status = response_.http_status;
         return keep_failure(ec, std::move(d));
       }
       if (ec == client_errc::message_too_large)
@@ -200,7 +215,6 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
       finish_after_stop();
       co_return next_result{{}, nullptr};
     }
-    const auto& opts = core_->options();
     for (;;) {
       switch (decode_buffered()) {
         case step::event:
@@ -217,7 +231,7 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
       {
         watched_connection watch(control, conn_.get());
         std::tie(read_ec, piece) = co_await conn_->async_read_body_some(
-            limit_for(opts.timeouts.idle, client_errc::idle_timeout, deadline_, client_errc::stream_timeout));
+            limit_for(idle_, client_errc::idle_timeout, deadline_, client_errc::stream_timeout));
       }
       if (control.cancelled) co_return fail(boost::asio::error::operation_aborted, "");
       if (read_ec) {
@@ -276,8 +290,8 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
   // A failure the client found itself: its explanation, the response's status and request id.
   diagnostics client_diagnostics(std::string message) const {
     diagnostics d;
-    d.http_status = http_status_;
-    d.request_id = request_id_;
+    d.http_status = response_.http_status;
+    d.request_id = response_.request_id;
     d.client_message = std::move(message);
     return d;
   }
@@ -299,9 +313,9 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
   connection_lease conn_;
   std::string target_;
   request_info info_;
+  std::chrono::milliseconds idle_;  // the call's timeouts.idle
   clock::time_point deadline_;  // the optional whole-stream limit (timeouts.stream)
-  int http_status_;
-  std::string request_id_;
+  response_metadata response_;
   sse::parser framer_;
   event_decoder decoder_;
   stream_event event_;

@@ -35,6 +35,31 @@ inline bool is_valid_header_name(std::string_view name) noexcept {
   });
 }
 
+/// Headers that frame the message or steer the connection: the library's own
+/// to set, never a caller's (a second Content-Length or a Transfer-Encoding
+/// would smuggle a request).
+inline bool is_reserved_header(std::string_view name) noexcept {
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  for (std::string_view reserved :
+       {"host", "content-length", "transfer-encoding", "connection", "upgrade", "te", "trailer", "expect"}) {
+    if (reserved.size() == name.size() &&
+        std::equal(name.begin(), name.end(), reserved.begin(), [&](char a, char b) { return lower(a) == b; }))
+      return true;
+  }
+  return false;
+}
+
+/// Why a caller's header cannot be sent, or "" when it can. Names the header,
+/// never its value (which may be a secret).
+inline std::string header_refusal(std::string_view name, std::string_view value) {
+  if (!is_valid_header_name(name)) return "'" + std::string(name) + "' is not a valid header name; nothing was sent";
+  if (is_reserved_header(name))
+    return "header '" + std::string(name) + "' is set by the client itself and cannot be given; nothing was sent";
+  if (is_unsafe_header_value(value))
+    return "the value of header '" + std::string(name) + "' contains CR, LF or NUL; nothing was sent";
+  return {};
+}
+
 /// Builds the headers every request of a client carries. Fails with
 /// client_errc::invalid_header_value (diag.client_message names the header, never its
 /// value, which may be a secret) or client_errc::missing_credentials.
@@ -70,11 +95,11 @@ inline boost::system::error_code make_common_headers(const client_options& opts,
     if (!add("anthropic-beta", joined)) return refuse("anthropic-beta");
   }
   for (const auto& [name, value] : opts.headers) {
-    if (!is_valid_header_name(name)) {
-      diag.client_message = "'" + name + "' is not a valid header name; nothing was sent";
+    if (auto problem = header_refusal(name, value); !problem.empty()) {
+      diag.client_message = std::move(problem);
       return make_error_code(client_errc::invalid_header_value);
     }
-    if (!add(name, value)) return refuse(name);
+    out.insert(name, value);
   }
   return {};
 }
@@ -107,6 +132,7 @@ struct streamed_body {
 struct request_extras {
   std::string_view beta{};                ///< merged into anthropic-beta (a Files call's beta)
   const streamed_body* streamed = nullptr;  ///< the body comes after the head, in pieces
+  const request_options* overrides = nullptr;  ///< the caller's, checked already (header_refusal)
 };
 
 /// Adds `beta` to the anthropic-beta header unless it is listed already.
@@ -131,6 +157,11 @@ inline void make_api_request(const boost::beast::http::fields& common, boost::be
   namespace http = boost::beast::http;
   out = http_request(verb, std::move(target), 11);
   for (const auto& field : common) out.insert(field.name_string(), field.value());
+  if (const request_options* overrides = extras.overrides) {
+    for (const auto& [name, value] : overrides->headers) out.set(name, value);
+    for (const auto& beta : overrides->betas) merge_beta(out, beta);
+    if (!overrides->idempotency_key.empty()) out.set("idempotency-key", overrides->idempotency_key);
+  }
   merge_beta(out, extras.beta);
   const bool has_json_body = kind == request_kind::json_post || kind == request_kind::stream_post;
   if (has_json_body) out.set(http::field::content_type, "application/json");

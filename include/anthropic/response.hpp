@@ -1,0 +1,77 @@
+// What a response said besides its body: the status, every header, the request
+// id, and the rate-limit headers as numbers and times, so that a caller can pace
+// its requests by what is left instead of by 429s.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace anthropic {
+
+/// One family of `anthropic-ratelimit-<kind>-{limit,remaining,reset}` headers.
+/// A member is empty when its header was absent or not a number / RFC 3339 time
+/// (routers and local servers usually send none).
+struct rate_limit {
+  std::optional<std::uint64_t> limit;      ///< the most allowed in the current window
+  std::optional<std::uint64_t> remaining;  ///< left in it (tokens: rounded to the nearest thousand)
+  std::optional<std::chrono::system_clock::time_point> reset;  ///< when it is fully replenished
+
+  /// True when any of the three headers was sent.
+  bool present() const noexcept { return limit || remaining || reset; }
+};
+
+/// The rate-limit headers of a response.
+struct rate_limit_headers {
+  rate_limit requests;       ///< anthropic-ratelimit-requests-*
+  rate_limit tokens;         ///< anthropic-ratelimit-tokens-* (the most restrictive limit in effect)
+  rate_limit input_tokens;   ///< anthropic-ratelimit-input-tokens-*
+  rate_limit output_tokens;  ///< anthropic-ratelimit-output-tokens-*
+  /// `retry-after-ms`, else `retry-after` (seconds or an HTTP date, as a delay
+  /// from when the response arrived); empty when neither was sent.
+  std::optional<std::chrono::milliseconds> retry_after;
+};
+
+/// The head of the response an operation ended with (the last attempt's, when
+/// it was retried): available on success and on an HTTP error, empty
+/// (http_status 0) when no response head arrived.
+///
+/// Header values are kept as the server sent them: pass one through
+/// anthropic::printable() before showing it.
+struct response_metadata {
+  int http_status = 0;
+  std::string request_id;  ///< the `request-id` header ("" when absent)
+  /// Every header in the order received, names as sent.
+  std::vector<std::pair<std::string, std::string>> headers;
+  rate_limit_headers rate_limits;
+
+  /// The first value of header `name` (compared case-insensitively), if sent.
+  std::optional<std::string_view> header(std::string_view name) const noexcept {
+    for (const auto& [key, value] : headers)
+      if (equal_ignoring_case(key, name)) return std::string_view(value);
+    return std::nullopt;
+  }
+
+  void clear() noexcept {
+    http_status = 0;
+    request_id.clear();
+    headers.clear();
+    rate_limits = {};
+  }
+
+ private:
+  static bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+      if (lower(a[i]) != lower(b[i])) return false;
+    }
+    return true;
+  }
+};
+
+}  // namespace anthropic
