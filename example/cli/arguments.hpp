@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 namespace anthropic_cli {
@@ -50,16 +51,22 @@ prompt). Commands print JSON on stdout, one object per line for lists:
                          its members, PROMPT is appended as a user turn
   --stream | --no-stream stream the reply as it is generated (default) or not
   --json                 print the final message as one JSON line
+  --include-headers      with --json or --batch: add the response's status, request
+                         id and headers (rate limits...) as a "response" member
   --events               print every stream event's JSON, one per line
   --base-url URL         API base URL (default $ANTHROPIC_BASE_URL or https://api.anthropic.com)
   --api-key KEY          API key (default $ANTHROPIC_API_KEY)
   --auth-token TOKEN     bearer token (default $ANTHROPIC_AUTH_TOKEN)
   --cacert FILE          trust the CAs in this PEM file besides the system store
   --max-retries N        retries of a failed request (default 2)
+  --header 'NAME: VALUE' send this header with every request (repeatable)
+  --beta NAME            add NAME to the anthropic-beta header (repeatable)
   --timeout SECONDS      limit for the request, retries included (default 600), and
                          for a stream's events (default: no limit but 5 minutes of silence)
   --batch FILE.jsonl     one request body per line ('-' = stdin), one result line
-                         per request, in input order
+                         per request, in input order; unstreamed unless --stream
+                         (each reply streamed and accumulated; a max_tokens too
+                         large for an unstreamed reply is streamed anyway)
   --concurrency N        requests in flight at once with --batch (default 4)
   --mock                 use the built-in mock server (no key, no network), also
                          for commands (its batches live as long as the command)
@@ -79,6 +86,7 @@ struct cli_arguments {
   std::optional<std::string> request_file;
   std::optional<bool> stream;  ///< --stream / --no-stream
   bool json = false;
+  bool include_headers = false;
   bool events = false;
   std::optional<std::string> base_url;
   std::optional<std::string> api_key;
@@ -88,6 +96,8 @@ struct cli_arguments {
   std::optional<double> timeout_seconds;
   std::optional<std::string> batch_file;
   std::optional<std::size_t> concurrency;
+  std::vector<std::pair<std::string, std::string>> headers;  ///< --header, in order
+  std::vector<std::string> betas;                            ///< --beta, in order
   bool mock = false;
   bool help = false;
   std::vector<std::string> prompt_words;
@@ -221,7 +231,25 @@ inline parse_outcome parse_arguments(int argc, const char* const* argv) {
       bool wanted = name == "--stream";
       if (a.stream && *a.stream != wanted) fail("--stream and --no-stream exclude each other");
       a.stream = wanted;
+    } else if (name == "--header") {
+      // "Name: value" as curl takes it; the client checks the name and value.
+      auto v = value();
+      const auto colon = v ? v->find(':') : std::string_view::npos;
+      if (v && (colon == std::string_view::npos || colon == 0))
+        fail("--header expects 'NAME: VALUE', not '" + std::string(*v) + "'");
+      else if (v) {
+        std::string_view header_value = v->substr(colon + 1);
+        while (!header_value.empty() && (header_value.front() == ' ' || header_value.front() == '\t'))
+          header_value.remove_prefix(1);
+        a.headers.emplace_back(std::string(v->substr(0, colon)), std::string(header_value));
+      }
+    } else if (name == "--beta") {
+      std::optional<std::string> beta;
+      text(beta);
+      if (beta && beta->empty()) fail("--beta needs a name");
+      else if (beta) a.betas.push_back(std::move(*beta));
     } else if (name == "--json") flag(a.json);
+    else if (name == "--include-headers") flag(a.include_headers);
     else if (name == "--events") flag(a.events);
     else if (name == "--mock") flag(a.mock);
     else if (name == "--help") flag(a.help);
@@ -233,6 +261,8 @@ inline parse_outcome parse_arguments(int argc, const char* const* argv) {
     fail("--port, --http and --ca-out only apply to mock-server");
   if (a.output && !(a.command == "files" && !a.command_words.empty() && a.command_words[0] == "download"))
     fail("-o only applies to files download");
+  if (a.include_headers && (!a.command.empty() || (!a.json && !a.batch_file)))
+    fail("--include-headers applies to a message with --json or --batch");
   if (!a.command.empty()) {
     if (a.batch_file || a.request_file || a.stream || a.events)
       fail("--batch, --request, --stream and --events do not apply to the " + a.command + " command");
@@ -253,7 +283,6 @@ inline parse_outcome parse_arguments(int argc, const char* const* argv) {
     if (!a.prompt_words.empty()) fail("--batch takes its prompts from the file, not from the command line");
     if (a.request_file) fail("--batch and --request exclude each other (each batch line is a request)");
     if (a.events) fail("--events does not apply to --batch");
-    if (a.stream == true) fail("--batch sends its requests unstreamed: --stream does not apply");
   }
   return out;
 }

@@ -25,6 +25,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace anthropic_cli {
@@ -52,6 +53,29 @@ inline std::vector<batch_line> split_batch_lines(std::string_view text) {
 namespace detail {
 
 using clock = std::chrono::steady_clock;
+
+/// A request streamed to its end: the accumulated message, or the error with
+/// `diag` (the response head in diag.response either way).
+inline boost::asio::awaitable<boost::system::error_code> streamed_message(anthropic::client& client,
+                                                                        const anthropic::message_request& req,
+                                                                        anthropic::diagnostics& diag,
+                                                                        anthropic::message& out) {
+  constexpr auto no_throw = boost::asio::as_tuple(boost::asio::use_awaitable);
+  auto [ec, stream] = co_await client.async_stream(req, diag, no_throw);
+  if (ec) co_return ec;
+  const anthropic::response_metadata head = stream.response();
+  for (;;) {
+    auto [next_ec, event] = co_await stream.async_next(diag, no_throw);
+    if (next_ec) {
+      diag.response = head;
+      co_return next_ec;
+    }
+    if (!event) break;
+  }
+  out = stream.take_message();
+  diag.response = head;
+  co_return boost::system::error_code{};
+}
 
 /// What the workers share. Everything runs on one thread: no locking.
 struct batch_state {
@@ -123,12 +147,19 @@ inline boost::asio::awaitable<void> batch_worker(std::shared_ptr<batch_state> st
       continue;
     }
     anthropic::diagnostics diag;
-    auto [ec, msg] = co_await state->client.async_create(
-        req, diag, boost::asio::as_tuple(boost::asio::use_awaitable));
-    if (ec)
-      state->record(index, error_json(ec, diag), exit_status_for(ec));
+    anthropic::message msg;
+    boost::system::error_code ec;
+    // --stream: each reply streamed and accumulated (the client streams a
+    // create whose max_tokens needs it anyway).
+    if (state->args.stream.value_or(false))
+      ec = co_await streamed_message(state->client, req, diag, msg);
     else
-      state->record(index, message_json(msg), exit_success);
+      std::tie(ec, msg) = co_await state->client.async_create(req, diag, boost::asio::as_tuple(boost::asio::use_awaitable));
+    const bool with_response = state->args.include_headers;
+    if (ec)
+      state->record(index, error_json(ec, diag, with_response), exit_status_for(ec));
+    else
+      state->record(index, message_json(msg, with_response ? &diag.response : nullptr), exit_success);
   }
   if (--state->workers_running == 0) state->all_done.cancel();
 }

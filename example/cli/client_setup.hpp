@@ -58,6 +58,9 @@ inline client_setup make_client_setup(const cli_arguments& args, boost::asio::an
     opts.tls.ca_file = *args.ca_file;
   }
   if (args.max_retries) opts.retry.max_retries = *args.max_retries;
+  // One run is one client: the flags' headers and betas go with every request.
+  opts.headers.insert(opts.headers.end(), args.headers.begin(), args.headers.end());
+  opts.betas.insert(opts.betas.end(), args.betas.begin(), args.betas.end());
   if (args.timeout_seconds) {
     // At least 1 ms: a zero duration would mean "no limit" to the client.
     auto ms = std::chrono::milliseconds(std::max(1LL, static_cast<long long>(*args.timeout_seconds * 1000.0 + 0.5)));

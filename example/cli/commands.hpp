@@ -52,7 +52,7 @@ inline int usage_error(const std::string& message) {
 inline int report_failure(const cli_arguments& args, const boost::system::error_code& ec,
                           const anthropic::diagnostics& diag) {
   if (args.json)
-    std::cout << error_json(ec, diag) << std::endl;
+    std::cout << error_json(ec, diag, args.include_headers) << std::endl;
   else
     std::cerr << error_line(ec, diag) << std::endl;
   return exit_status_for(ec);

@@ -62,7 +62,8 @@ boost::asio::awaitable<int> run_stream(anthropic::client& client, const anthropi
     }
   }
   print(screen.finish());
-  if (args.json) std::cout << message_json(stream.message()) << std::endl;
+  if (args.json)
+    std::cout << message_json(stream.message(), args.include_headers ? &stream.response() : nullptr) << std::endl;
   else if (line_open) std::cout << std::endl;
   co_return exit_success;
 }
@@ -74,7 +75,7 @@ boost::asio::awaitable<int> run_create(anthropic::client& client, const anthropi
   auto [ec, msg] = co_await client.async_create(req, diag, as_tuple(use_awaitable));
   if (ec) co_return report_failure(args, ec, diag);
   if (args.json) {
-    std::cout << message_json(msg) << std::endl;
+    std::cout << message_json(msg, args.include_headers ? &diag.response : nullptr) << std::endl;
   } else {
     std::string text = anthropic::printable(msg.text(), anthropic::printable_layout::lines);
     std::cout << text << (text.empty() || text.back() != '\n' ? "\n" : "") << std::flush;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <anthropic/error.hpp>
+#include <anthropic/response.hpp>
 #include <anthropic/safe_text.hpp>
 #include <anthropic/types/message.hpp>
 
@@ -13,6 +14,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include <boost/json/value_from.hpp>
 
 #include <algorithm>
 #include <string>
@@ -102,20 +104,51 @@ inline std::string error_message_for(const boost::system::error_code& ec, const 
 /// would copy as they are.
 inline std::string json_line(std::string_view json) { return anthropic::printable_json(json); }
 
-/// A message as one JSON line (--json, --batch results).
-inline std::string message_json(const anthropic::message& msg) { return json_line(anthropic::serialize(msg)); }
+/// `{"status":N,"request_id":...,"headers":{name:value,...}}` (--include-headers):
+/// names lowercased, a repeated header's values joined with ", "; null
+/// members when no response head arrived.
+inline boost::json::object response_json(const anthropic::response_metadata& response) {
+  boost::json::object headers;
+  for (const auto& [name, value] : response.headers) {
+    std::string key = name;
+    std::transform(key.begin(), key.end(), key.begin(),
+                   [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
+    if (auto* seen = headers.if_contains(key))
+      *seen = std::string(seen->as_string()) + ", " + value;
+    else
+      headers[key] = value;
+  }
+  boost::json::object out;
+  out["status"] = response.http_status ? boost::json::value(response.http_status) : boost::json::value(nullptr);
+  out["request_id"] =
+      response.request_id.empty() ? boost::json::value(nullptr) : boost::json::value(response.request_id);
+  out["headers"] = std::move(headers);
+  return out;
+}
+
+/// A message as one JSON line (--json, --batch results), with a "response"
+/// member holding `response` when given (--include-headers).
+inline std::string message_json(const anthropic::message& msg, const anthropic::response_metadata* response = nullptr) {
+  if (!response) return json_line(anthropic::serialize(msg));
+  boost::json::value out = boost::json::value_from(msg);
+  out.as_object()["response"] = response_json(*response);
+  return json_line(boost::json::serialize(out));
+}
 
 /// `{"type":"error","error":{"type":...,"message":...},"status":N,"request_id":...}`;
 /// status and request_id are null when there was no HTTP response or no id.
 /// The message is the server's text as JSON carries it (control characters
-/// escaped by JSON, ill-formed UTF-8 replaced).
-inline std::string error_json(const boost::system::error_code& ec, const anthropic::diagnostics& diag) {
+/// escaped by JSON, ill-formed UTF-8 replaced). With `include_response`
+/// (--include-headers), a "response" member as message_json has.
+inline std::string error_json(const boost::system::error_code& ec, const anthropic::diagnostics& diag,
+                              bool include_response = false) {
   boost::json::object out{
       {"type", "error"},
       {"error", boost::json::object{{"type", error_type_for(ec, diag)}, {"message", error_message_for(ec, diag)}}},
   };
   out["status"] = diag.http_status ? boost::json::value(diag.http_status) : boost::json::value(nullptr);
   out["request_id"] = diag.request_id.empty() ? boost::json::value(nullptr) : boost::json::value(diag.request_id);
+  if (include_response) out["response"] = response_json(diag.response);
   return json_line(boost::json::serialize(out));
 }
 

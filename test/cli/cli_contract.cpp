@@ -381,7 +381,10 @@ BOOST_AUTO_TEST_CASE(usage_errors_exit_2_with_the_usage) {
       {"--max-tokens", "zero", "hi"},
       {"--timeout", "-1", "hi"},
       {"--concurrency", "2", "hi"},
-      {"--batch", "-", "--stream"},
+      {"--json", "--include-headers", "models", "list"},
+      {"--include-headers", "hi"},  // needs --json or --batch
+      {"--header", "no-colon", "hi"},
+      {"--beta", "", "hi"},
       {"--batch", "-", "leftover prompt"},
       {"--mock", "--base-url", "https://example.com", "hi"},
       {"--mock", "--cacert", "/nonexistent/ca.pem", "hi"},
