@@ -5,6 +5,7 @@
 #include <anthropic/client.hpp>
 #include <anthropic/error.hpp>
 #include <anthropic/message_accumulator.hpp>
+#include <anthropic/response.hpp>
 #include <anthropic/retry_policy.hpp>
 #include <anthropic/sse/parser.hpp>
 #include <anthropic/types.hpp>
