@@ -7,6 +7,7 @@
 #include <anthropic/message_accumulator.hpp>
 #include <anthropic/retry_policy.hpp>
 #include <anthropic/sse/parser.hpp>
+#include <anthropic/structured_output.hpp>
 #include <anthropic/types.hpp>
 #include <anthropic/types/stream_event.hpp>
 #include <anthropic/version.hpp>
