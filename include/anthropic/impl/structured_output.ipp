@@ -8,11 +8,11 @@
 #include <boost/json/parser.hpp>
 
 #include <string>
+#include <string_view>
 #include <utility>
 
-namespace anthropic {
+namespace anthropic::detail {
 
-namespace detail {
 /// Diagnostics of a reply that arrived fine but holds no usable output: only
 /// the client's explanation.
 inline diagnostics output_diagnostics(std::string problem) {
@@ -20,13 +20,6 @@ inline diagnostics output_diagnostics(std::string problem) {
   diag.client_message = std::move(problem);
   return diag;
 }
-}  // namespace detail
-
-ANTHROPIC_DECL structured_output_error::structured_output_error(boost::system::error_code ec, std::string problem,
-                                                                std::string raw_text)
-    : error_with_diagnostics(ec, detail::output_diagnostics(std::move(problem))), raw_text_(std::move(raw_text)) {}
-
-namespace detail {
 
 /// "<size> bytes of text: <excerpt>", or "no text".
 inline std::string text_excerpt(std::string_view raw_text) {
@@ -34,22 +27,21 @@ inline std::string text_excerpt(std::string_view raw_text) {
   return std::to_string(raw_text.size()) + " bytes of text: " + body_snippet(raw_text);
 }
 
-/// The refusal's category and explanation, from `stop_details` (which the typed
-/// message keeps in `extra`), when the API sent them.
+/// "; category: ...; explanation: ..." from the refusal's `stop_details` (which
+/// the typed message keeps in `extra`), as far as the API sent them.
 inline std::string refusal_details(const message& reply) {
+  std::string out;
   const auto* details = reply.extra.if_contains("stop_details");
   const auto* object = details ? details->if_object() : nullptr;
-  if (!object) return {};
-  std::string out;
+  if (!object) return out;
   for (const char* key : {"category", "explanation"}) {
     const auto* member = object->if_contains(key);
     if (!member || !member->is_string()) continue;
-    out += out.empty() ? " (" : ", ";
+    out += "; ";
     out += key;
     out += ": ";
     out += member->get_string();
   }
-  if (!out.empty()) out += ')';
   return out;
 }
 
@@ -59,15 +51,15 @@ ANTHROPIC_DECL boost::system::error_code read_output_json(const message& reply, 
   // The stop reason first: a refusal or a reply cut short is what went wrong,
   // even when its text also fails to parse (as a cut-off JSON text does).
   if (reply.stopped_for(stop_reasons::refusal)) {
-    problem = "the model refused (stop_reason refusal)" + refusal_details(reply) + "; " + text_excerpt(raw_text);
+    problem = "stop_reason refusal" + refusal_details(reply) + "; " + text_excerpt(raw_text);
     return client_errc::output_refused;
   }
   if (reply.stopped_for(stop_reasons::max_tokens) || reply.stopped_for(stop_reasons::model_context_window_exceeded)) {
-    problem = "the reply stopped for " + *reply.stop_reason + ", so its JSON is incomplete; " + text_excerpt(raw_text);
+    problem = "stop_reason " + *reply.stop_reason + "; " + text_excerpt(raw_text);
     return client_errc::output_truncated;
   }
   if (raw_text.empty()) {
-    problem = "the reply has no text (content blocks: " + std::to_string(reply.content.size()) + ")";
+    problem = "no text in " + std::to_string(reply.content.size()) + " content blocks";
     return client_errc::output_not_json;
   }
   // parser::write rather than parse(): it tells how far the text was valid.
@@ -90,5 +82,12 @@ ANTHROPIC_DECL void throw_output_error(boost::system::error_code ec, std::string
   throw structured_output_error(ec, std::move(problem), std::move(raw_text));
 }
 
-}  // namespace detail
+}  // namespace anthropic::detail
+
+namespace anthropic {
+
+ANTHROPIC_DECL structured_output_error::structured_output_error(boost::system::error_code ec, std::string problem,
+                                                                std::string raw_text)
+    : error_with_diagnostics(ec, detail::output_diagnostics(std::move(problem))), raw_text_(std::move(raw_text)) {}
+
 }  // namespace anthropic
