@@ -8,6 +8,7 @@
 #include <anthropic/response.hpp>
 #include <anthropic/retry_policy.hpp>
 #include <anthropic/sse/parser.hpp>
+#include <anthropic/structured_output.hpp>
 #include <anthropic/types.hpp>
 #include <anthropic/types/stream_event.hpp>
 #include <anthropic/version.hpp>

@@ -56,6 +56,11 @@ enum class client_errc : int {
   invalid_argument,            ///< an argument the API would refuse (a batch's custom_id, a page limit); nothing was sent
   line_too_large,              ///< a line of a JSON Lines body (batch results) exceeded the maximum response size
   streaming_required,          ///< a create whose max_tokens needs streaming, with stream_long_requests off; nothing was sent
+  // Reading a structured output (<anthropic/structured_output.hpp>); the reply itself arrived fine.
+  output_truncated,            ///< the reply stopped for max_tokens (or a full context window): its JSON is cut off
+  output_refused,              ///< the model refused (stop_reason "refusal"): there is no answer to read
+  output_not_json,             ///< the reply's text is empty or not valid JSON
+  output_mismatch,             ///< the reply's JSON does not convert to the requested type
 };
 
 /// Errors reported by the API, named after the `error.type` values of the spec.
@@ -116,6 +121,10 @@ class client_category_impl final : public boost::system::error_category {
       case client_errc::line_too_large: return "a line of the results exceeded the maximum response size";
       case client_errc::streaming_required:
         return "max_tokens allows a generation longer than a non-streamed reply may take: stream it; nothing was sent";
+      case client_errc::output_truncated: return "the reply was cut off before its structured output was complete";
+      case client_errc::output_refused: return "the model refused to give the structured output";
+      case client_errc::output_not_json: return "the reply's text is not JSON";
+      case client_errc::output_mismatch: return "the reply's JSON does not match the requested type";
     }
     return "unknown anthropic.client error";
   }

@@ -21,3 +21,4 @@
 #include <anthropic/impl/model_info.ipp>
 #include <anthropic/impl/request.ipp>
 #include <anthropic/impl/stream.ipp>
+#include <anthropic/impl/structured_output.ipp>

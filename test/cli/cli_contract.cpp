@@ -193,7 +193,7 @@ BOOST_AUTO_TEST_CASE(request_file_members_are_kept_and_flags_override_them) {
   BOOST_TEST(body.at("model").as_string() == "from-flag");
   BOOST_TEST(body.at("max_tokens").to_number<int>() == 50);
   BOOST_TEST(body.at("metadata").at("user_id").as_string() == "u1");
-  BOOST_TEST(body.at("output_config").at("effort").as_string() == "low");  // unknown member passed through
+  BOOST_TEST(body.at("output_config").at("effort").as_string() == "low");  // read from the file, sent back
   BOOST_TEST(!body.contains("stream"));                                     // the file said no stream
   BOOST_REQUIRE_EQUAL(body.at("messages").as_array().size(), 2u);          // PROMPT appended as a user turn
   BOOST_TEST(body.at("messages").at(1).at("content").as_string() == "second");

@@ -98,6 +98,61 @@ BOOST_AUTO_TEST_CASE(typed_member_wins_over_extra_of_same_name) {
   BOOST_TEST(body.at("provider").at("order").at(0) == json::value("a"));
 }
 
+BOOST_AUTO_TEST_CASE(output_config_serializes_format_schema_and_effort) {
+  const json::object schema{{"type", "object"},
+                            {"properties", {{"name", {{"type", "string"}}}}},
+                            {"required", {"name"}},
+                            {"additionalProperties", false}};
+  message_request req{.model = "m",
+                      .max_tokens = 1,
+                      .messages = {anthropic::user("x")},
+                      .output_config = anthropic::output_config{.format = anthropic::json_output_format{.schema = schema},
+                                                                .effort = anthropic::effort_levels::low}};
+  const json::value expected = json::parse(R"({"format":{"type":"json_schema","schema":{"type":"object",
+    "properties":{"name":{"type":"string"}},"required":["name"],"additionalProperties":false}},"effort":"low"})");
+  BOOST_TEST(to_json(req).at("output_config") == expected, anthropic::serialize(req));
+
+  // Each part is optional; an effort newer than this library is sent as given.
+  req.output_config = anthropic::output_config{.effort = "ultra"};
+  BOOST_TEST(to_json(req).at("output_config") == json::parse(R"({"effort":"ultra"})"));
+  req.output_config = anthropic::output_config{};
+  BOOST_TEST(to_json(req).at("output_config") == json::object{});
+  req.output_config.reset();
+  BOOST_TEST(!to_json(req).as_object().contains("output_config"));
+}
+
+BOOST_AUTO_TEST_CASE(typed_output_config_wins_over_extra_of_same_name) {
+  message_request req{.model = "m",
+                      .max_tokens = 1,
+                      .messages = {anthropic::user("x")},
+                      .output_config = anthropic::output_config{.effort = "high"},
+                      .extra = {{"output_config", {{"effort", "low"}, {"format", nullptr}}}}};
+  BOOST_TEST(to_json(req).at("output_config") == json::parse(R"({"effort":"high"})"));
+  // Unset, the raw member goes out as given.
+  req.output_config.reset();
+  BOOST_TEST(to_json(req).at("output_config") == json::parse(R"({"effort":"low","format":null})"));
+}
+
+BOOST_AUTO_TEST_CASE(output_config_reads_back_and_keeps_unknown_members) {
+  const std::string body = R"({"model":"m","max_tokens":1,"messages":[{"role":"user","content":"x"}],
+    "output_config":{"format":{"type":"json_schema","schema":{"type":"object"},"strict":true},"effort":"max","verbosity":2}})";
+  message_request req;
+  BOOST_REQUIRE(!anthropic::parse_request(body, req));
+  BOOST_REQUIRE(req.output_config && req.output_config->format);
+  BOOST_TEST(req.output_config->format->schema == (json::object{{"type", "object"}}));
+  BOOST_TEST(req.output_config->format->extra.at("strict").as_bool());
+  BOOST_TEST(*req.output_config->effort == anthropic::effort_levels::max);
+  BOOST_TEST(req.output_config->extra.at("verbosity") == json::value(2));
+  BOOST_TEST(to_json(req) == json::parse(body), anthropic::serialize(req));
+
+  // A format type newer than json_schema, without a schema, reads back as it came.
+  const std::string newer = R"({"model":"m","max_tokens":1,"messages":[{"role":"user","content":"x"}],
+    "output_config":{"format":{"type":"regex","pattern":"[a-z]+"}}})";
+  BOOST_REQUIRE(!anthropic::parse_request(newer, req));
+  BOOST_TEST(req.output_config->format->type == "regex");
+  BOOST_TEST(to_json(req) == json::parse(newer), anthropic::serialize(req));
+}
+
 BOOST_AUTO_TEST_CASE(input_blocks_serialize_with_cache_control) {
   anthropic::tool_use_block call{.id = "toolu_1", .name = "get_weather", .input = {{"location", "Paris"}}};
   message_request req{

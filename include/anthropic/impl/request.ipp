@@ -112,6 +112,41 @@ ANTHROPIC_DECL boost::system::error_code from_json(const boost::json::value& jv,
   return r.finish();
 }
 
+ANTHROPIC_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, const json_output_format& f) {
+  auto& o = jv.emplace_object();
+  o["type"] = f.type;
+  // json_schema always carries a schema (even an empty one, as the caller
+  // asked); a newer format type only when it was given one, so that a body
+  // read back is written as it came.
+  if (f.type == "json_schema" || !f.schema.empty()) o["schema"] = f.schema;
+  detail::write_extra(o, f.extra);
+}
+
+ANTHROPIC_DECL boost::system::error_code from_json(const boost::json::value& jv, json_output_format& out) {
+  out = json_output_format{};
+  detail::object_reader r(jv, out.extra);
+  r.required("type", out.type);
+  // Optional although json_schema requires it: a format type newer than this
+  // library may have none, and the body must still read back.
+  r.optional("schema", out.schema);
+  return r.finish();
+}
+
+ANTHROPIC_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, const output_config& c) {
+  auto& o = jv.emplace_object();
+  detail::write_optional(o, "format", c.format);
+  detail::write_optional(o, "effort", c.effort);
+  detail::write_extra(o, c.extra);
+}
+
+ANTHROPIC_DECL boost::system::error_code from_json(const boost::json::value& jv, output_config& out) {
+  out = output_config{};
+  detail::object_reader r(jv, out.extra);
+  r.optional("format", out.format);
+  r.optional("effort", out.effort);
+  return r.finish();
+}
+
 ANTHROPIC_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, const message_request& req) {
   auto& o = jv.emplace_object();
   o["model"] = req.model;
@@ -128,6 +163,7 @@ ANTHROPIC_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& 
   detail::write_optional(o, "tool_choice", req.tool_choice);
   detail::write_optional(o, "thinking", req.thinking);
   detail::write_optional(o, "service_tier", req.service_tier);
+  detail::write_optional(o, "output_config", req.output_config);
   detail::write_extra(o, req.extra);
 }
 
@@ -148,6 +184,7 @@ ANTHROPIC_DECL boost::system::error_code from_json(const boost::json::value& jv,
   r.optional("tool_choice", out.tool_choice);
   r.optional("thinking", out.thinking);
   r.optional("service_tier", out.service_tier);
+  r.optional("output_config", out.output_config);
   return r.finish();
 }
 

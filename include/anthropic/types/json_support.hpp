@@ -223,7 +223,7 @@ class object_reader {
   const boost::json::object* object_;
   boost::json::object& extra_;
   bool failed_;
-  // The widest struct (message_request, 14 members) fits. Were a struct to
+  // The widest struct (message_request, 15 members) fits. Were a struct to
   // outgrow it, the extra names would only be copied into `extra` needlessly:
   // write_extra skips names the typed fields already wrote.
   std::array<std::string_view, 24> consumed_{};

@@ -1,5 +1,5 @@
 // The body of POST /v1/messages: `message_request` with its turns, tools, tool
-// choice and thinking settings, and its serialization into a reusable buffer.
+// choice, thinking and output settings, and its serialization into a reusable buffer.
 //
 // Members are ordered for designated initializers:
 //   message_request req{.model = "m", .max_tokens = 150,
@@ -111,6 +111,36 @@ struct thinking_config {
   bool operator==(const thinking_config&) const = default;
 };
 
+/// `output_config.format`: the reply's text is JSON valid against `schema`
+/// (structured outputs; see <anthropic/structured_output.hpp> to read it back).
+struct json_output_format {
+  std::string type = "json_schema";  ///< the only format documented today
+  boost::json::object schema{};      ///< a JSON Schema object
+  boost::json::object extra{};
+  bool operator==(const json_output_format&) const = default;
+};
+
+/// The `output_config.effort` values documented today. The member itself stays
+/// a string so that values newer than this library can be sent. (Plain C
+/// strings, unlike `stop_reasons`: they initialize that member, `.effort =
+/// anthropic::effort_levels::low`, which a string_view could not implicitly.)
+namespace effort_levels {
+inline constexpr const char* low = "low";
+inline constexpr const char* medium = "medium";
+inline constexpr const char* high = "high";
+inline constexpr const char* xhigh = "xhigh";
+inline constexpr const char* max = "max";
+}  // namespace effort_levels
+
+/// `output_config`: the shape of the reply and how much effort the model spends.
+/// count_tokens takes it too (a schema counts towards the input).
+struct output_config {
+  std::optional<json_output_format> format{};
+  std::optional<std::string> effort{};  ///< see `effort_levels`
+  boost::json::object extra{};
+  bool operator==(const output_config&) const = default;
+};
+
 /// The request body of POST /v1/messages.
 struct message_request {
   std::string model{};
@@ -127,7 +157,8 @@ struct message_request {
   std::optional<anthropic::tool_choice> tool_choice{};
   std::optional<thinking_config> thinking{};
   std::optional<std::string> service_tier{};  ///< "auto" or "standard_only"
-  /// Members sent as given (container, output_config, a router's `provider`...).
+  std::optional<anthropic::output_config> output_config{};
+  /// Members sent as given (container, inference_geo, a router's `provider`...).
   /// A typed member that is set wins over an `extra` member of the same name.
   boost::json::object extra{};
   bool operator==(const message_request&) const = default;
@@ -182,6 +213,12 @@ ANTHROPIC_DECL boost::system::error_code from_json(const boost::json::value& jv,
 
 ANTHROPIC_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, const thinking_config& t);
 ANTHROPIC_DECL boost::system::error_code from_json(const boost::json::value& jv, thinking_config& out);
+
+ANTHROPIC_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, const json_output_format& f);
+ANTHROPIC_DECL boost::system::error_code from_json(const boost::json::value& jv, json_output_format& out);
+
+ANTHROPIC_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, const output_config& c);
+ANTHROPIC_DECL boost::system::error_code from_json(const boost::json::value& jv, output_config& out);
 
 ANTHROPIC_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, const message_request& req);
 /// Reads a request body (e.g. a `--request` file or a batch line). `model`,

@@ -196,6 +196,10 @@ inline json::value example_for_schema(const json::object& schema, std::string_vi
                                      !it->value().get_array().empty())
     return it->value().get_array().front();
   auto type = find_string(schema, "type");
+  // A union of types (`["integer", "null"]`, an optional member): its first.
+  if (const auto* types = schema.if_contains("type"); types && types->is_array() && !types->get_array().empty() &&
+                                                      types->get_array().front().is_string())
+    type = types->get_array().front().get_string();
   if (type == "integer" || type == "number") return 1;
   if (type == "boolean") return true;
   if (type == "array") return json::array{};
@@ -215,6 +219,8 @@ inline json::value example_for_schema(const json::object& schema, std::string_vi
 ///  - a tool_use block when tool_choice is `any` or `tool`, or when tools are given,
 ///    tool_choice is not `none` and the last user turn is not a tool result (so a
 ///    tool loop terminates after one round);
+///  - otherwise, with `output_config.format` of type json_schema, a text block
+///    holding an instance of the schema (example_for_schema), cut to max_tokens;
 ///  - otherwise a text block of `tokens` deltas, cut to max_tokens.
 inline planned_message plan_message(const json::object& request, std::size_t tokens, std::string id) {
   planned_message msg;
@@ -286,6 +292,24 @@ inline planned_message plan_message(const json::object& request, std::size_t tok
     msg.blocks.push_back(std::move(b));
     msg.stop_reason = "tool_use";
     return msg;
+  }
+
+  // Structured outputs: the text is an instance of the schema, in pieces of
+  // about 12 bytes (as tool input is streamed), cut short by max_tokens.
+  if (const auto* output = find_object(request, "output_config")) {
+    const auto* format = find_object(*output, "format");
+    if (format && find_string(*format, "type") == "json_schema") {
+      const auto* schema = find_object(*format, "schema");
+      planned_block b;
+      b.pieces = split_bytes(json::serialize(schema ? example_for_schema(*schema, "value") : json::object{}), 12);
+      if (budget < b.pieces.size()) {
+        b.pieces.resize(static_cast<std::size_t>(budget));
+        msg.stop_reason = "max_tokens";
+      }
+      msg.output_tokens += b.pieces.size();
+      if (!b.pieces.empty()) msg.blocks.push_back(std::move(b));
+      return msg;
+    }
   }
 
   std::size_t text_tokens = tokens;
