@@ -224,7 +224,7 @@ struct diagnostics {
   std::string request_id;      ///< the `request-id` header or body member, when sent
   /// The response head the operation ended with, on success as on an HTTP
   /// error (headers, typed rate-limit headers); empty when none arrived.
-  response_metadata response;
+  response_metadata response{};
 
   void clear() noexcept {
     http_status = 0;

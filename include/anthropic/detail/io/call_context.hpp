@@ -6,27 +6,32 @@
 
 #include <anthropic/detail/io/client_core.hpp>
 #include <anthropic/detail/io/op_control.hpp>
-#include <anthropic/detail/launch.hpp>
 #include <anthropic/detail/sansio/deadline.hpp>
 #include <anthropic/detail/sansio/http_request.hpp>
 #include <anthropic/options.hpp>
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace anthropic::detail {
 
 /// Neither copied nor moved: `info.target` views the `target` member, and the
-/// settings refer into `overrides` or the client's options.
+/// settings refer into `overrides` or the client's options. (Built from an
+/// api_call's parts, not from the api_call: stream_state, which the public
+/// stream header's implementation includes, needs this header, and
+/// detail/launch.hpp includes that public header.)
 struct call_context {
-  call_context(std::shared_ptr<client_core> core_in, std::shared_ptr<op_control> control_in, const api_call& api)
+  call_context(std::shared_ptr<client_core> core_in, std::shared_ptr<op_control> control_in,
+               std::string_view operation, std::string_view api_path,
+               std::shared_ptr<const request_options> call_options)
       : core(std::move(core_in)),
         control(std::move(control_in)),
-        overrides(api.options),
+        overrides(std::move(call_options)),
         timeouts(overrides && overrides->timeouts ? *overrides->timeouts : core->options().timeouts),
         retry(overrides && overrides->retry ? *overrides->retry : core->options().retry),
-        target(core->url().target(api.path)),
-        info(core->new_request(api.operation, target)),
+        target(core->url().target(api_path)),
+        info(core->new_request(operation, target)),
         deadline(request_deadline(timeouts.request)) {
     if (core->options().hooks.on_request_start) core->options().hooks.on_request_start(info);
   }

@@ -166,7 +166,7 @@ inline boost::asio::awaitable<std::pair<boost::system::error_code, connection_le
 template <class T>
 boost::asio::awaitable<op_result<T>> run_json_call(std::shared_ptr<client_core> core,
                                                    std::shared_ptr<op_control> control, api_call api) {
-  call_context call(std::move(core), std::move(control), api);
+  call_context call(std::move(core), std::move(control), api.operation, api.path, api.options);
   op_result<T> result;
   std::string response;
   result.ec = co_await async_send_and_read(call, std::move(api), response, result.diag);
@@ -194,7 +194,7 @@ inline boost::asio::awaitable<op_result<message>> run_create(std::shared_ptr<cli
     api.error = client_errc::streaming_required;
     api.problem = "stream_long_requests is off: stream this call (async_stream) or lower max_tokens";
   }
-  call_context call(std::move(core), std::move(control), api);
+  call_context call(std::move(core), std::move(control), api.operation, api.path, api.options);
   op_result<message> result;
   auto [ec, conn] = co_await async_send_for_body(call, api, request_kind::stream_post, result.diag);
   if ((result.ec = ec)) co_return result;
@@ -217,7 +217,7 @@ inline boost::asio::awaitable<op_result<message>> run_create(std::shared_ptr<cli
 inline boost::asio::awaitable<op_result<std::uint64_t>> run_count_tokens(std::shared_ptr<client_core> core,
                                                                          std::shared_ptr<op_control> control,
                                                                          api_call api) {
-  call_context call(std::move(core), std::move(control), api);
+  call_context call(std::move(core), std::move(control), api.operation, api.path, api.options);
   op_result<std::uint64_t> result;
   std::string response;
   result.ec = co_await async_send_and_read(call, std::move(api), response, result.diag);
@@ -242,7 +242,7 @@ inline boost::asio::awaitable<op_result<std::uint64_t>> run_count_tokens(std::sh
 inline boost::asio::awaitable<op_result<message_stream>> run_stream(std::shared_ptr<client_core> core,
                                                                     std::shared_ptr<op_control> control,
                                                                     api_call api) {
-  call_context call(std::move(core), std::move(control), api);
+  call_context call(std::move(core), std::move(control), api.operation, api.path, api.options);
   op_result<message_stream> result;
   auto [ec, conn] = co_await async_send_for_body(call, api, request_kind::stream_post, result.diag);
   if ((result.ec = ec)) co_return result;
@@ -286,7 +286,7 @@ inline boost::asio::awaitable<op_result<std::uint64_t>> run_download(std::shared
                                                                     std::shared_ptr<op_control> control,
                                                                     download_call download) {
   api_call& api = download.get;
-  call_context call(std::move(core), std::move(control), api);
+  call_context call(std::move(core), std::move(control), api.operation, api.path, api.options);
   op_result<std::uint64_t> result;
   auto [ec, conn] = co_await async_send_for_body(call, api, request_kind::download, result.diag);
   if ((result.ec = ec)) co_return result;
@@ -331,7 +331,7 @@ inline boost::asio::awaitable<op_result<std::uint64_t>> run_download(std::shared
 inline boost::asio::awaitable<op_result<batch_results>> run_batch_results(std::shared_ptr<client_core> core,
                                                                          std::shared_ptr<op_control> control,
                                                                          api_call api) {
-  call_context call(std::move(core), std::move(control), api);
+  call_context call(std::move(core), std::move(control), api.operation, api.path, api.options);
   op_result<batch_results> result;
   auto [ec, conn] = co_await async_send_for_body(call, api, request_kind::download, result.diag);
   if ((result.ec = ec)) co_return result;
