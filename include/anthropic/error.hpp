@@ -54,6 +54,9 @@ enum class client_errc : int {
   unexpected_redirect,         ///< the server answered with a 3xx redirect, which is never followed
   invalid_argument,            ///< an argument the API would refuse (a batch's custom_id, a page limit); nothing was sent
   line_too_large,              ///< a line of a JSON Lines body (batch results) exceeded the maximum response size
+  invalid_proxy_url,           ///< client_options::proxy is not an http:// proxy URL
+  proxy_authentication_required,  ///< the proxy answered CONNECT with 407 (no or wrong proxy credentials)
+  proxy_refused,               ///< the proxy answered CONNECT with another non-2xx status (diagnostics::http_status)
 };
 
 /// Errors reported by the API, named after the `error.type` values of the spec.
@@ -112,6 +115,9 @@ class client_category_impl final : public boost::system::error_category {
       case client_errc::unexpected_redirect: return "the server redirected the request (redirects are not followed)";
       case client_errc::invalid_argument: return "an argument is outside what the API accepts; nothing was sent";
       case client_errc::line_too_large: return "a line of the results exceeded the maximum response size";
+      case client_errc::invalid_proxy_url: return "the proxy URL is not a valid http:// proxy URL";
+      case client_errc::proxy_authentication_required: return "the proxy requires (other) credentials";
+      case client_errc::proxy_refused: return "the proxy refused to open a tunnel to the server";
     }
     return "unknown anthropic.client error";
   }
