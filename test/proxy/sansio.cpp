@@ -215,6 +215,9 @@ BOOST_AUTO_TEST_CASE(answers_to_connect) {
   BOOST_TEST(diag.client_message.find("proxy:3128") != std::string::npos);
   BOOST_TEST(diag.client_message.find("s3cret") == std::string::npos);
   diag.clear();
+  BOOST_TEST((detail::check_connect_answer(401, route, diag) == client_errc::proxy_authentication_required));
+  BOOST_TEST(diag.http_status == 401);
+  diag.clear();
   BOOST_TEST((detail::check_connect_answer(403, route, diag) == client_errc::proxy_refused));
   BOOST_TEST(diag.http_status == 403);
   BOOST_TEST(diag.client_message.find("api.anthropic.com:443") != std::string::npos);

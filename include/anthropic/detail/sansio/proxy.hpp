@@ -259,14 +259,16 @@ inline proxy_route make_proxy_route(const proxy_url& proxy, const base_url& orig
 /// every other status are final.
 inline bool is_transient_proxy_refusal(int status) noexcept { return status == 502 || status == 503 || status == 504; }
 
-/// What the proxy's answer to CONNECT means: none for 2xx; 407 is
+/// What the proxy's answer to CONNECT means: none for 2xx; 407 (and 401,
+/// which some proxies send for wrong credentials, tinyproxy 1.11 among them:
+/// an answer to CONNECT cannot be the API's) is
 /// client_errc::proxy_authentication_required, any other status
 /// client_errc::proxy_refused. On failure `diag` gets the proxy's status and a
 /// message naming the proxy and the origin (never credentials).
 inline boost::system::error_code check_connect_answer(int status, const proxy_route& route, diagnostics& diag) {
   if (status >= 200 && status < 300) return {};
   diag.http_status = status;
-  if (status == 407) {
+  if (status == 407 || status == 401) {
     diag.client_message = "the proxy " + route.name +
                           (route.authorization.empty() ? " asks for credentials (user:password@ in the proxy URL)"
                                                        : " did not accept the credentials of the proxy URL");
