@@ -8,9 +8,13 @@
 #include <anthropic/testing/mock_server.hpp>
 
 #include <boost/asio/error.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace asio = boost::asio;
@@ -311,6 +315,53 @@ BOOST_AUTO_TEST_CASE(unreachable_proxy_is_connection_refused) {
   anthropic::diagnostics diag;
   BOOST_TEST((create_error(client, diag) == asio::error::connection_refused));
   BOOST_TEST(diag.client_message == "connecting to the proxy 127.0.0.1:" + std::to_string(closed_port));
+  BOOST_TEST(server.connections_accepted() == 0u);
+}
+
+// A proxy that never answers CONNECT: the wait is bounded by timeouts.connect
+// (a phase of connecting) and ends with connect_timeout.
+BOOST_AUTO_TEST_CASE(silent_proxy_is_a_connect_timeout) {
+  scripted_proxy proxy(io, "");
+  auto opts = without_retries(options());
+  opts.proxy = proxy.url();
+  opts.timeouts.connect = std::chrono::milliseconds(200);
+  anthropic::client client(io.get_executor(), opts);
+  anthropic::diagnostics diag;
+  const auto start = std::chrono::steady_clock::now();
+  boost::system::error_code ec;
+  run([&]() -> asio::awaitable<void> {
+    auto [e, msg] = co_await client.async_create(sample_request(), diag, asio::as_tuple(asio::use_awaitable));
+    ec = e;
+  }());
+  BOOST_TEST((ec == client_errc::connect_timeout));
+  BOOST_TEST((std::chrono::steady_clock::now() - start < std::chrono::seconds(5)));
+  BOOST_TEST(proxy.requests().size() == 1u);  // the CONNECT arrived; no answer came
+}
+
+// Cancelling an operation while it waits for the proxy's answer ends it at
+// once with operation_aborted, and closes that connection: the next request
+// opens another.
+BOOST_AUTO_TEST_CASE(cancelling_while_the_tunnel_opens) {
+  using namespace asio::experimental::awaitable_operators;
+  scripted_proxy proxy(io, "");
+  auto opts = options();
+  opts.proxy = proxy.url();
+  std::vector<boost::system::error_code> ends;
+  opts.hooks.on_request_end = [&](const anthropic::request_info&, boost::system::error_code ec) { ends.push_back(ec); };
+  anthropic::client client(io.get_executor(), opts);
+  std::vector<std::size_t> winners;
+  run([&]() -> asio::awaitable<void> {
+    for (int i = 0; i < 2; ++i) {
+      asio::steady_timer timer(io, std::chrono::milliseconds(200));
+      auto outcome = co_await (client.async_create(sample_request(), asio::use_awaitable) ||
+                               timer.async_wait(asio::use_awaitable));
+      winners.push_back(outcome.index());
+    }
+  }());
+  BOOST_TEST((winners == std::vector<std::size_t>{1, 1}));
+  BOOST_TEST_REQUIRE(ends.size() == 2u);
+  for (const auto& ec : ends) BOOST_TEST((ec == asio::error::operation_aborted), ec.message());
+  BOOST_TEST(proxy.connections() == 2u);
   BOOST_TEST(server.connections_accepted() == 0u);
 }
 
