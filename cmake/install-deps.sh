@@ -8,6 +8,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-test1.81-dev libssl-dev
   clang-14 libclang-rt-14-dev   # libFuzzer and the sanitizer runtimes
   openssl ca-certificates
+  tinyproxy                     # the real HTTP proxy of test_proxy
 )
 [[ "${ANTHROPIC_WITH_NODE:-0}" == 1 ]] && packages+=(nodejs npm)
 

@@ -58,6 +58,9 @@ prompt). Commands print JSON on stdout, one object per line for lists:
   --api-key KEY          API key (default $ANTHROPIC_API_KEY)
   --auth-token TOKEN     bearer token (default $ANTHROPIC_AUTH_TOKEN)
   --cacert FILE          trust the CAs in this PEM file besides the system store
+  --proxy URL            HTTP proxy, http://[user:password@]host[:port] ('' = none;
+                         default $HTTPS_PROXY, or $HTTP_PROXY for an http:// base URL,
+                         unless $NO_PROXY lists the host)
   --max-retries N        retries of a failed request (default 2)
   --header 'NAME: VALUE' send this header with every request (repeatable)
   --beta NAME            add NAME to the anthropic-beta header (repeatable)
@@ -92,6 +95,7 @@ struct cli_arguments {
   std::optional<std::string> api_key;
   std::optional<std::string> auth_token;
   std::optional<std::string> ca_file;
+  std::optional<std::string> proxy;
   std::optional<unsigned> max_retries;
   std::optional<double> timeout_seconds;
   std::optional<std::string> batch_file;
@@ -203,6 +207,7 @@ inline parse_outcome parse_arguments(int argc, const char* const* argv) {
     else if (name == "--api-key") text(a.api_key);
     else if (name == "--auth-token") text(a.auth_token);
     else if (name == "--cacert") text(a.ca_file);
+    else if (name == "--proxy") text(a.proxy);
     else if (name == "--batch") text(a.batch_file);
     else if (name == "--ca-out") text(a.ca_out);
     else if (name == "--output") text(a.output);

@@ -43,6 +43,12 @@ inline client_setup make_client_setup(const cli_arguments& args, boost::asio::an
     opts = anthropic::client_options::from_env();
   }
   if (args.base_url) opts.base_url = *args.base_url;
+  // The environment's proxy is the one for the final base URL (NO_PROXY may
+  // list it); the mock server is never reached through one unless asked.
+  if (args.proxy)
+    opts.proxy = *args.proxy;
+  else
+    opts.proxy = args.mock ? std::string() : anthropic::client_options::proxy_from_env(opts.base_url);
   if (args.api_key) opts.api_key = *args.api_key;
   if (args.auth_token) {
     opts.auth_token = *args.auth_token;

@@ -37,7 +37,8 @@ inline exit_status exit_status_for(const boost::system::error_code& ec) {
   if (ec.category() == anthropic::api_category()) return exit_api_error;
   // A configuration the client refuses before sending anything is a usage problem.
   if (ec == client_errc::missing_credentials || ec == client_errc::invalid_base_url ||
-      ec == client_errc::invalid_header_value || ec == client_errc::invalid_argument)
+      ec == client_errc::invalid_header_value || ec == client_errc::invalid_argument ||
+      ec == client_errc::invalid_proxy_url)
     return exit_usage;
   return exit_transport;
 }
@@ -72,7 +73,10 @@ inline std::string error_type_for(const boost::system::error_code& ec, const ant
       case client_errc::tls_verification_failed: return "tls_error";
       case client_errc::missing_credentials:
       case client_errc::invalid_base_url:
-      case client_errc::invalid_header_value: return "configuration_error";
+      case client_errc::invalid_header_value:
+      case client_errc::invalid_proxy_url: return "configuration_error";
+      case client_errc::proxy_authentication_required:
+      case client_errc::proxy_refused: return "connection_error";  // `status` is then the proxy's
       default: return "protocol_error";  // also a reply too large, not HTTP, cut short or redirected
     }
   }

@@ -56,6 +56,9 @@ enum class client_errc : int {
   invalid_argument,            ///< an argument the API would refuse (a batch's custom_id, a page limit); nothing was sent
   line_too_large,              ///< a line of a JSON Lines body (batch results) exceeded the maximum response size
   streaming_required,          ///< a create whose max_tokens needs streaming, with stream_long_requests off; nothing was sent
+  invalid_proxy_url,           ///< client_options::proxy is not an http:// proxy URL
+  proxy_authentication_required,  ///< the proxy answered CONNECT with 407 (no or wrong proxy credentials)
+  proxy_refused,               ///< the proxy answered CONNECT with another non-2xx status (diagnostics::http_status)
   // Reading a structured output (<anthropic/structured_output.hpp>); the reply itself arrived fine.
   output_truncated,            ///< the reply stopped for max_tokens (or a full context window): its JSON is cut off
   output_refused,              ///< the model refused (stop_reason "refusal"): there is no answer to read
@@ -125,6 +128,9 @@ class client_category_impl final : public boost::system::error_category {
       case client_errc::output_refused: return "the model refused to give the structured output";
       case client_errc::output_not_json: return "the reply's text is not JSON";
       case client_errc::output_mismatch: return "the reply's JSON does not match the requested type";
+      case client_errc::invalid_proxy_url: return "the proxy URL is not a valid http:// proxy URL";
+      case client_errc::proxy_authentication_required: return "the proxy requires (other) credentials";
+      case client_errc::proxy_refused: return "the proxy refused to open a tunnel to the server";
     }
     return "unknown anthropic.client error";
   }

@@ -1,6 +1,7 @@
 // Everything a client can be configured with, and where the defaults come from.
 #pragma once
 
+#include <anthropic/detail/sansio/proxy.hpp>
 #include <anthropic/response.hpp>
 #include <anthropic/retry_policy.hpp>
 
@@ -122,6 +123,14 @@ struct client_options {
   anthropic::retry_policy retry;
   timeout_options timeouts;
   tls_options tls;
+  /// An HTTP proxy, "http://[user:password@]host[:port]" ("" = none): port 80
+  /// when absent, user and password percent-encoded. An https:// base URL is
+  /// reached through a CONNECT tunnel (TLS end to end, verified against the
+  /// API's host, never the proxy's); an http:// one with absolute-form requests.
+  /// Anything else (an https:// or SOCKS proxy, a path) fails every operation
+  /// with client_errc::invalid_proxy_url. Used as set: NO_PROXY plays a part
+  /// only in from_env() and proxy_from_env(), which fill it.
+  std::string proxy;
   /// Open connections to the host at most (busy and idle); further requests wait in FIFO order.
   std::size_t max_connections = 64;
   /// An idle pooled connection older than this is closed instead of reused.
@@ -142,7 +151,8 @@ struct client_options {
   client_hooks hooks;
 
   /// Defaults, with `ANTHROPIC_API_KEY`, `ANTHROPIC_AUTH_TOKEN` and
-  /// `ANTHROPIC_BASE_URL` taken from the environment when set and non-empty.
+  /// `ANTHROPIC_BASE_URL` taken from the environment when set and non-empty,
+  /// and `proxy` from proxy_from_env(base_url).
   static client_options from_env() {
     client_options opts;
     auto read = [](const char* name, std::string& into) {
@@ -151,7 +161,17 @@ struct client_options {
     read("ANTHROPIC_API_KEY", opts.api_key);
     read("ANTHROPIC_AUTH_TOKEN", opts.auth_token);
     read("ANTHROPIC_BASE_URL", opts.base_url);
+    opts.proxy = proxy_from_env(opts.base_url);
     return opts;
+  }
+
+  /// The proxy the environment names for `base_url` ("" = none): `https_proxy`
+  /// or `HTTPS_PROXY` for an https:// base, `http_proxy` or `HTTP_PROXY` for an
+  /// http:// one (the lowercase one wins; HTTP_PROXY is ignored in a CGI
+  /// program), none when `no_proxy` or `NO_PROXY` lists the base URL's host.
+  /// For a base URL set after from_env(). Details: detail::proxy_from_environment.
+  static std::string proxy_from_env(std::string_view base_url) {
+    return detail::proxy_from_environment(base_url, [](const char* name) { return std::getenv(name); });
   }
 };
 

@@ -106,7 +106,8 @@ struct cli_fixture {
                  const std::vector<std::string>& env = {}) const {
     // Appended piece by piece: `" " + shell_quote(x)` draws a false -Wrestrict
     // from GCC 12 at -O3 (GCC bug 105329).
-    std::string cmd = "env -u ANTHROPIC_API_KEY -u ANTHROPIC_AUTH_TOKEN -u ANTHROPIC_BASE_URL";
+    std::string cmd = "env -u ANTHROPIC_API_KEY -u ANTHROPIC_AUTH_TOKEN -u ANTHROPIC_BASE_URL"
+                      " -u HTTPS_PROXY -u https_proxy -u HTTP_PROXY -u http_proxy -u NO_PROXY -u no_proxy";
     auto word = [&cmd](std::string_view separator, const std::string& text) {
       cmd.append(separator).append(shell_quote(text));
     };

@@ -6,6 +6,7 @@
 #include <anthropic/detail/io/pool.hpp>
 #include <anthropic/detail/io/tls.hpp>
 #include <anthropic/detail/sansio/http_request.hpp>
+#include <anthropic/detail/sansio/proxy.hpp>
 #include <anthropic/detail/sansio/url.hpp>
 #include <anthropic/error.hpp>
 #include <anthropic/options.hpp>
@@ -16,6 +17,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string_view>
 
@@ -29,10 +31,11 @@ class client_core {
     // constructor never throws over a typo in an environment variable.
     config_error_ = parse_base_url(options_.base_url, url_);
     if (config_error_) config_diag_.client_message = "cannot use base URL '" + redacted_url(options_.base_url) + "'";
+    if (!config_error_ && !options_.proxy.empty()) config_error_ = configure_proxy();
     if (!config_error_) config_error_ = make_common_headers(options_, url_, common_headers_, config_diag_);
     if (!config_error_ && url_.use_tls) config_error_ = configure_tls_context(options_.tls, tls_context_, config_diag_);
     pool_ = std::make_unique<connection_pool>(executor_, tls_context_, url_.use_tls, options_.max_connections,
-                                              options_.idle_connection_expiry);
+                                              options_.idle_connection_expiry, proxy_ ? &*proxy_ : nullptr);
   }
 
   client_core(const client_core&) = delete;
@@ -66,12 +69,20 @@ class client_core {
   double random01() { return std::uniform_real_distribution<double>(0.0, 1.0)(random_); }
 
  private:
+  boost::system::error_code configure_proxy() {
+    proxy_url proxy;
+    if (auto ec = parse_proxy_url(options_.proxy, proxy, config_diag_.client_message)) return ec;
+    proxy_ = make_proxy_route(proxy, url_);
+    return {};
+  }
+
   boost::asio::any_io_executor executor_;
   client_options options_;
   base_url url_;
   boost::beast::http::fields common_headers_;
   boost::system::error_code config_error_;
   diagnostics config_diag_;
+  std::optional<proxy_route> proxy_;  // outlives the pool's connections, which point to it
   boost::asio::ssl::context tls_context_;
   tls_session_cache tls_sessions_{tls_context_.native_handle()};  // outlives the pool's connections
   std::unique_ptr<connection_pool> pool_;

@@ -1,13 +1,16 @@
-// One HTTP/1.1 connection to the API host (plain TCP or TLS) and the I/O steps a
-// request needs: open (resolve, connect, handshake), send a request and read the
-// response head, read the body piece by piece. The Beast response parser with its
-// buffer_body, and the buffers it reads into, live here and nowhere else.
+// One HTTP/1.1 connection to the API host (plain TCP or TLS, directly or through
+// an HTTP proxy) and the I/O steps a request needs: open (resolve, connect, the
+// proxy's CONNECT tunnel, handshake), send a request and read the response head,
+// read the body piece by piece. The Beast response parser with its buffer_body,
+// and the buffers it reads into, live here and nowhere else.
 #pragma once
 
 #include <anthropic/detail/io/tls.hpp>
 #include <anthropic/detail/io/upload_body.hpp>
 #include <anthropic/detail/sansio/deadline.hpp>
 #include <anthropic/detail/sansio/http_request.hpp>
+#include <anthropic/detail/sansio/proxy.hpp>
+#include <anthropic/detail/sansio/transport_error.hpp>
 #include <anthropic/detail/sansio/url.hpp>
 #include <anthropic/error.hpp>
 #include <anthropic/options.hpp>
@@ -24,6 +27,7 @@
 #include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -56,8 +60,11 @@ class connection {
   static constexpr std::size_t upload_piece_size = 64 * 1024;
   static constexpr std::size_t max_body_chunk = 16 * 1024;
 
-  connection(const boost::asio::any_io_executor& ex, boost::asio::ssl::context& tls_context, bool use_tls)
-      : use_tls_(use_tls), read_buffer_(max_read_buffer) {
+  /// `proxy`: null for a direct connection; else the route every connection of
+  /// the client takes, which must outlive this connection.
+  connection(const boost::asio::any_io_executor& ex, boost::asio::ssl::context& tls_context, bool use_tls,
+             const proxy_route* proxy = nullptr)
+      : use_tls_(use_tls), proxy_(proxy), read_buffer_(max_read_buffer) {
     if (use_tls) tls_.emplace(ex, tls_context); else tcp_.emplace(ex);
   }
 
@@ -84,20 +91,33 @@ class connection {
   /// Resolves the host (skipped for IP literals), connects and, for https,
   /// performs the TLS handshake with SNI and host-name verification. Each phase is
   /// limited by its own timeout and by the request deadline.
+  ///
+  /// Through a proxy, the host resolved and connected to is the proxy's; for
+  /// https, a CONNECT tunnel to the API's host follows (limited by
+  /// timeouts.connect again: it is the proxy connecting), then the TLS handshake
+  /// with the API's host inside it, as without a proxy.
   boost::asio::awaitable<boost::system::error_code> async_open(const base_url& url, const timeout_options& timeouts,
                                                              clock::time_point deadline, bool verify_peer,
                                                              diagnostics& diag) {
     using boost::asio::ip::tcp;
     auto& socket_layer = lowest();
+    const std::string& host = proxy_ ? proxy_->host : url.host;
+    const std::string& port_text = proxy_ ? proxy_->port : url.port;
+    // Which failures are the proxy's is worth saying: its address is not in the base URL.
+    auto at_proxy = [&](boost::system::error_code failure) {
+      if (proxy_ && diag.client_message.empty()) diag.client_message = "connecting to the proxy " + proxy_->name;
+      return failure;
+    };
     std::vector<tcp::endpoint> endpoints;
     boost::system::error_code ec;
-    auto address = boost::asio::ip::make_address(url.host, ec);
-    const unsigned short port = static_cast<unsigned short>(std::stoul(url.port));
+    auto address = boost::asio::ip::make_address(host, ec);
+    const unsigned short port = static_cast<unsigned short>(std::stoul(port_text));
     if (!ec) {
       endpoints.emplace_back(address, port);
     } else {
-      auto [resolve_ec, results] = co_await resolve(url, limit_for(timeouts.resolve, client_errc::resolve_timeout, deadline));
-      if (resolve_ec) co_return resolve_ec;
+      auto [resolve_ec, results] =
+          co_await resolve(host, port_text, limit_for(timeouts.resolve, client_errc::resolve_timeout, deadline));
+      if (resolve_ec) co_return at_proxy(resolve_ec);
       for (const auto& entry : results) endpoints.push_back(entry.endpoint());
     }
 
@@ -105,8 +125,12 @@ class connection {
     arm(connect_limit);
     auto [connect_ec, endpoint] = co_await socket_layer.async_connect(endpoints, use_tuple);
     (void)endpoint;
-    if (connect_ec) co_return translate(connect_ec, connect_limit);
+    if (connect_ec) co_return at_proxy(translate(connect_ec, connect_limit));
     socket_layer.socket().set_option(tcp::no_delay(true), ec);
+    if (proxy_ && use_tls_) {
+      const auto tunnel_limit = limit_for(timeouts.connect, client_errc::connect_timeout, deadline);
+      if (auto tunnel_ec = co_await async_open_tunnel(tunnel_limit, diag)) co_return tunnel_ec;
+    }
 
     if (use_tls_) {
       if (auto tls_ec = prepare_tls_session(tls_->native_handle(), url.host, verify_peer)) co_return tls_ec;
@@ -138,6 +162,13 @@ class connection {
                                                                       upload_body* upload = nullptr) {
     namespace http = boost::beast::http;
     interim_heads_ = 0;
+    if (proxy_ && !use_tls_) {
+      // Plain http through a proxy: the target names the origin (absolute
+      // form; only once, the request may be sent again), and the credentials
+      // travel with every request, as there is no tunnel to carry them.
+      if (request.target().starts_with('/')) request.target(proxy_->absolute_prefix + std::string(request.target()));
+      if (!proxy_->authorization.empty()) request.set(http::field::proxy_authorization, proxy_->authorization);
+    }
     arm(limit);
     // (if/else rather than ?: around co_await: GCC 12 mishandles the latter.)
     boost::system::error_code ec;
@@ -258,6 +289,44 @@ class connection {
   static constexpr std::size_t max_read_buffer = 128 * 1024;
   static constexpr std::size_t max_head_size = 64 * 1024;
   static constexpr unsigned max_interim_heads = 16;
+  static constexpr std::size_t max_connect_answer = 16 * 1024;
+
+  // Asks the proxy for a tunnel to the API's host and reads its answer's head
+  // only. A 2xx answer to CONNECT has no body (RFC 9110 section 9.3.6): the
+  // parser is told so (skip), and every byte after the head belongs to the
+  // tunnel. None can be due yet (the server speaks TLS only after our
+  // ClientHello), so bytes the read took beyond the head are refused rather
+  // than handed to TLS. Any failure leaves the connection unusable.
+  boost::asio::awaitable<boost::system::error_code> async_open_tunnel(step_limit limit, diagnostics& diag) {
+    namespace http = boost::beast::http;
+    auto& socket_layer = lowest();
+    arm(limit);
+    auto [write_ec, written] =
+        co_await boost::asio::async_write(socket_layer, boost::asio::buffer(proxy_->connect_request), use_tuple);
+    (void)written;
+    if (write_ec) co_return translate(write_ec, limit);
+    http::response_parser<http::empty_body> answer;
+    answer.skip(true);
+    answer.header_limit(max_connect_answer);
+    boost::beast::flat_buffer buffer(max_connect_answer);
+    auto [read_ec, read] = co_await http::async_read_header(socket_layer, buffer, answer, use_tuple);
+    (void)read;
+    if (read_ec) {
+      // Half an answer, or one that is not HTTP, is final; no answer at all
+      // (closed, reset, too slow) is a connection failure like any other.
+      const bool garbled = read_ec != http::error::end_of_stream &&
+                           (is_http_syntax_error(read_ec) || is_connection_end(read_ec));
+      diag.client_message = (garbled ? "a malformed answer from the proxy " : "no answer from the proxy ") +
+                            proxy_->name + " to CONNECT (" + read_ec.message() + ")";
+      co_return garbled ? make_error_code(client_errc::invalid_response) : translate(read_ec, limit);
+    }
+    if (auto ec = check_connect_answer(static_cast<int>(answer.get().result_int()), *proxy_, diag)) co_return ec;
+    if (buffer.size() != 0) {
+      diag.client_message = "the proxy " + proxy_->name + " sent bytes after its answer to CONNECT, before the TLS handshake";
+      co_return make_error_code(client_errc::invalid_response);
+    }
+    co_return boost::system::error_code{};
+  }
 
   void new_parser() {
     parser_.emplace();
@@ -268,7 +337,7 @@ class connection {
   // Resolution has no built-in timeout: a timer cancels the resolver. Both are
   // shared with the timer's handler, which may run after this step returned.
   boost::asio::awaitable<std::pair<boost::system::error_code, boost::asio::ip::tcp::resolver::results_type>> resolve(
-      const base_url& url, step_limit limit) {
+      const std::string& host, const std::string& port, step_limit limit) {
     using boost::asio::ip::tcp;
     auto ex = lowest().get_executor();
     resolver_ = std::make_shared<tcp::resolver>(ex);
@@ -283,7 +352,7 @@ class connection {
         }
       });
     }
-    auto [ec, results] = co_await resolver_->async_resolve(url.host, url.port, use_tuple);
+    auto [ec, results] = co_await resolver_->async_resolve(host, port, use_tuple);
     timer->cancel();
     resolver_.reset();
     if (*timed_out) ec = make_error_code(limit.on_expiry);
@@ -319,6 +388,7 @@ class connection {
   std::optional<boost::beast::ssl_stream<boost::beast::tcp_stream>> tls_;
   std::optional<boost::beast::tcp_stream> tcp_;
   bool use_tls_;
+  const proxy_route* proxy_;
   bool open_ = false;
   std::size_t exchanges_ = 0;
   unsigned interim_heads_ = 0;

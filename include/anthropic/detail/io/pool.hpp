@@ -6,6 +6,7 @@
 #include <anthropic/detail/io/connection.hpp>
 #include <anthropic/detail/io/op_control.hpp>
 #include <anthropic/detail/sansio/deadline.hpp>
+#include <anthropic/detail/sansio/proxy.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -24,11 +25,14 @@ namespace anthropic::detail {
 /// Not thread-safe: used only on the client's executor.
 class connection_pool {
  public:
+  /// `proxy` (null: none) must outlive the pool's connections.
   connection_pool(boost::asio::any_io_executor ex, boost::asio::ssl::context& tls_context, bool use_tls,
-                  std::size_t max_connections, std::chrono::milliseconds idle_expiry)
+                  std::size_t max_connections, std::chrono::milliseconds idle_expiry,
+                  const proxy_route* proxy = nullptr)
       : executor_(std::move(ex)),
         tls_context_(tls_context),
         use_tls_(use_tls),
+        proxy_(proxy),
         max_connections_(std::max<std::size_t>(max_connections, 1)),
         idle_expiry_(idle_expiry) {}
 
@@ -114,7 +118,7 @@ class connection_pool {
   };
 
   std::unique_ptr<connection> make_connection() {
-    return std::make_unique<connection>(executor_, tls_context_, use_tls_);
+    return std::make_unique<connection>(executor_, tls_context_, use_tls_, proxy_);
   }
 
   // Expiry is checked whenever the pool is used, not by a timer: a pending timer
@@ -146,6 +150,7 @@ class connection_pool {
   boost::asio::any_io_executor executor_;
   boost::asio::ssl::context& tls_context_;
   bool use_tls_;
+  const proxy_route* proxy_;
   std::size_t max_connections_;
   std::chrono::milliseconds idle_expiry_;
   std::size_t in_use_ = 0;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <anthropic/detail/sansio/error_response.hpp>
+#include <anthropic/detail/sansio/proxy.hpp>
 #include <anthropic/detail/sansio/retry.hpp>
 #include <anthropic/detail/sansio/transport_error.hpp>
 #include <anthropic/detail/sansio/url.hpp>
@@ -134,7 +135,12 @@ class request_attempts {
       return {attempt_action::replay, ec, {}, 0};
     }
     const auto described = describe_head_failure(outcome, diag);
-    if (outcome.received_response_bytes || !is_retryable_transport_error(described)) return fail(described, 0);
+    // A proxy that could not reach the API (diag.http_status is its status)
+    // sent nothing there: retried like a failed connection.
+    const bool transient_proxy_refusal =
+        described == client_errc::proxy_refused && is_transient_proxy_refusal(diag.http_status);
+    if (outcome.received_response_bytes || !(is_retryable_transport_error(described) || transient_proxy_refusal))
+      return fail(described, 0);
     return retry_or_fail(described, 0, nullptr, context());
   }
 

@@ -36,6 +36,41 @@ struct base_url {
   }
 };
 
+/// Splits an authority without user info ("host", "host:port", "[v6]",
+/// "[v6]:port") into the host (without brackets) and the port ("" when
+/// absent). False when a bracket is unmatched, the host is empty, or a port
+/// is given but is not a number from 1 to 65535. Shared by the base URL and
+/// the proxy URL parsers.
+inline bool split_authority(std::string_view authority, std::string_view& host, std::string_view& port) noexcept {
+  host = authority;
+  port = {};
+  bool has_port = false;
+  if (!authority.empty() && authority.front() == '[') {  // IPv6 literal
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) return false;
+    host = authority.substr(1, close - 1);
+    std::string_view rest = authority.substr(close + 1);
+    if (!rest.empty()) {
+      if (rest.front() != ':') return false;
+      port = rest.substr(1);
+      has_port = true;
+    }
+  } else if (const auto colon = authority.find(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+    has_port = true;
+  }
+  if (host.empty()) return false;
+  if (!has_port) return true;
+  if (port.empty() || port.size() > 5) return false;
+  unsigned long value = 0;
+  for (char c : port) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + static_cast<unsigned long>(c - '0');
+  }
+  return value != 0 && value <= 65535;
+}
+
 /// Parses "https://host[:port][/prefix]", "http://..." or "host[:port][/prefix]"
 /// (https assumed). Query strings, fragments, user info, control characters and
 /// spaces are refused with client_errc::invalid_base_url, as is any other scheme.
@@ -64,29 +99,8 @@ inline boost::system::error_code parse_base_url(std::string_view text, base_url&
   std::string_view path = slash == std::string_view::npos ? std::string_view{} : text.substr(slash);
   while (!path.empty() && path.back() == '/') path.remove_suffix(1);
 
-  std::string_view host = authority, port;
-  if (!authority.empty() && authority.front() == '[') {  // IPv6 literal
-    const auto close = authority.find(']');
-    if (close == std::string_view::npos) return invalid;
-    host = authority.substr(1, close - 1);
-    std::string_view rest = authority.substr(close + 1);
-    if (!rest.empty()) {
-      if (rest.front() != ':') return invalid;
-      port = rest.substr(1);
-      if (port.empty()) return invalid;
-    }
-  } else if (const auto colon = authority.find(':'); colon != std::string_view::npos) {
-    host = authority.substr(0, colon);
-    port = authority.substr(colon + 1);
-    if (port.empty()) return invalid;
-  }
-  if (host.empty()) return invalid;
-  if (!port.empty()) {
-    if (port.size() > 5 || !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }))
-      return invalid;
-    const unsigned long value = std::stoul(std::string(port));
-    if (value == 0 || value > 65535) return invalid;
-  }
+  std::string_view host, port;
+  if (!split_authority(authority, host, port)) return invalid;
   out.host.assign(host);
   out.port = port.empty() ? (out.use_tls ? "443" : "80") : std::string(port);
   out.path_prefix.assign(path);
