@@ -39,9 +39,10 @@ struct pacer {
   /// means the next ones would be refused, so wait for the window's reset.
   void observe(const anthropic::rate_limit& requests) {
     if (!requests.remaining || !requests.reset || *requests.remaining >= concurrency) return;
-    if (*requests.reset <= resume_at) return;
+    const auto wait =
+        std::chrono::duration_cast<std::chrono::milliseconds>(*requests.reset - std::chrono::system_clock::now());
+    if (*requests.reset <= resume_at || wait.count() <= 0) return;  // known already, or reset already
     resume_at = *requests.reset;
-    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(resume_at - std::chrono::system_clock::now());
     std::cout << "pacing: " << *requests.remaining << " requests left in the window, pausing " << wait.count()
               << " ms\n";
   }
@@ -108,9 +109,9 @@ int main() {
     mock->enqueue(reply::error(429, "rate_limit_error", "Number of requests has exceeded your rate limit")
                       .header("retry-after-ms", "100"));
     mock->enqueue(reply::error(529, "overloaded_error", "Overloaded").header("retry-after-ms", "100"));
-    // A window with 2 requests left that resets within two seconds (whole
+    // A window with 2 requests left that resets in two to three seconds (whole
     // seconds, as the API sends them).
-    const auto reset = std::chrono::system_clock::now() + std::chrono::seconds(2);
+    const auto reset = std::chrono::system_clock::now() + std::chrono::seconds(3);
     mock->enqueue(reply::default_reply()
                       .header("anthropic-ratelimit-requests-limit", "50")
                       .header("anthropic-ratelimit-requests-remaining", "2")

@@ -650,10 +650,14 @@ class basic_client {
     return basic_pager<Item, Executor>(executor_, std::move(state));
   }
 
-  // The call's input with the caller's request_options attached.
+  // The call's input with the caller's request_options attached (to its
+  // request, for the inputs that wrap one: a download, a wait).
   template <class Input>
   static Input with(const request_options& options, Input input) {
-    detail::apply_request_options(input, options);
+    if constexpr (std::is_same_v<Input, detail::api_call>)
+      detail::apply_request_options(input, options);
+    else
+      detail::apply_request_options(input.get, options);
     return input;
   }
 

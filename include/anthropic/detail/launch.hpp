@@ -122,12 +122,6 @@ ANTHROPIC_DECL wait_batch_call wait_batch(std::string_view batch_id, batch_wait_
 /// betas first: a value the client would refuse makes the call fail with
 /// client_errc::invalid_header_value before anything is sent.
 ANTHROPIC_DECL void apply_request_options(api_call& call, const request_options& options);
-inline void apply_request_options(download_call& call, const request_options& options) {
-  apply_request_options(call.get, options);
-}
-inline void apply_request_options(wait_batch_call& call, const request_options& options) {
-  apply_request_options(call.get, options);
-}
 
 /// The list endpoints: each pages the same way (list_params).
 enum class list_endpoint { models, batches, files };
