@@ -5,7 +5,7 @@
 // output order never depends on which reply came back first. The client retries
 // 429 / 529 / 5xx replies by itself; the on_retry hook makes every retry visible.
 // Better than retrying is not being refused: every reply says how many requests
-// are left in the rate-limit window (diagnostics::response.rate_limits), and
+// are left in the rate-limit window (diagnostics::response.rate_limits()), and
 // when fewer are left than workers run, the workers pause until the window resets.
 // Offline (no ANTHROPIC_API_KEY / ANTHROPIC_AUTH_TOKEN): mock_server in-process,
 // scripted to answer the first two requests with 429 and 529, and a third with
@@ -84,7 +84,7 @@ boost::asio::awaitable<void> worker(batch& b) {
       b.answers[i] = std::string("FAILED: ") + e.what();
       ++b.failures;
     }
-    b.pace.observe(diag.response.rate_limits.requests);
+    b.pace.observe(diag.response.rate_limits().requests);
   }
 }
 

@@ -229,7 +229,9 @@ struct diagnostics {
   std::string client_message;
   std::string request_id;      ///< the `request-id` header or body member, when sent
   /// The response head the operation ended with, on success as on an HTTP
-  /// error (headers, typed rate-limit headers); empty when none arrived.
+  /// error (headers, typed rate-limit headers); empty when none arrived. A
+  /// stream's and a batch results reader's own head is message_stream::response()
+  /// (async_stream's diagnostics leave it empty on success).
   response_metadata response{};
 
   void clear() noexcept {

@@ -3,6 +3,8 @@
 // its requests by what is left instead of by 429s.
 #pragma once
 
+#include <anthropic/config.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -25,14 +27,14 @@ struct rate_limit {
   bool present() const noexcept { return limit || remaining || reset; }
 };
 
-/// The rate-limit headers of a response.
+/// The rate-limit headers of a response (response_metadata::rate_limits()).
 struct rate_limit_headers {
   rate_limit requests;       ///< anthropic-ratelimit-requests-*
   rate_limit tokens;         ///< anthropic-ratelimit-tokens-* (the most restrictive limit in effect)
   rate_limit input_tokens;   ///< anthropic-ratelimit-input-tokens-*
   rate_limit output_tokens;  ///< anthropic-ratelimit-output-tokens-*
-  /// `retry-after-ms`, else `retry-after` (seconds or an HTTP date, as a delay
-  /// from when the response arrived); empty when neither was sent.
+  /// `retry-after-ms`, else `retry-after` (seconds or an HTTP date, then as
+  /// a delay from now); empty when neither was sent.
   std::optional<std::chrono::milliseconds> retry_after;
 };
 
@@ -47,7 +49,10 @@ struct response_metadata {
   std::string request_id;  ///< the `request-id` header ("" when absent)
   /// Every header in the order received, names as sent.
   std::vector<std::pair<std::string, std::string>> headers;
-  rate_limit_headers rate_limits;
+
+  /// The rate-limit headers, parsed from `headers` on each call (kept out of
+  /// the object, which every diagnostics and open stream carries).
+  ANTHROPIC_DECL rate_limit_headers rate_limits() const;
 
   /// The first value of header `name` (compared case-insensitively), if sent.
   std::optional<std::string_view> header(std::string_view name) const noexcept {
@@ -60,7 +65,6 @@ struct response_metadata {
     http_status = 0;
     request_id.clear();
     headers.clear();
-    rate_limits = {};
   }
 
  private:
@@ -75,3 +79,7 @@ struct response_metadata {
 };
 
 }  // namespace anthropic
+
+#ifdef ANTHROPIC_HEADER_ONLY
+#include <anthropic/impl/response.ipp>
+#endif

@@ -20,5 +20,6 @@
 #include <anthropic/impl/message.ipp>
 #include <anthropic/impl/model_info.ipp>
 #include <anthropic/impl/request.ipp>
+#include <anthropic/impl/response.ipp>
 #include <anthropic/impl/stream.ipp>
 #include <anthropic/impl/structured_output.ipp>

@@ -93,8 +93,11 @@ class message_stream {
   ANTHROPIC_DECL std::string_view request_id() const noexcept;
 
   /// The response head, from the moment async_stream completed: status, every
-  /// header, the request id and the rate-limit headers (empty for an empty stream).
-  ANTHROPIC_DECL const response_metadata& response() const noexcept;
+  /// header, the request id and the rate-limit headers (empty for an empty
+  /// stream). Made on the first call (or when the stream ends), so a stream
+  /// nobody asks holds its head once; like message(), not to be called while
+  /// async_next runs on another thread.
+  ANTHROPIC_DECL const response_metadata& response() const;
 
   /// False for an empty (default-constructed or moved-from) stream.
   explicit operator bool() const noexcept { return state_ != nullptr; }

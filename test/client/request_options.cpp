@@ -165,7 +165,7 @@ BOOST_AUTO_TEST_CASE(a_create_reports_the_response_head_and_its_rate_limits) {
   BOOST_TEST(response.header("x-router").value_or("") == "Edge \xc3\xbc");  // verbatim
   BOOST_TEST(!response.header("x-absent"));
 
-  const auto& limits = response.rate_limits;
+  const auto& limits = response.rate_limits();
   BOOST_TEST(limits.requests.limit.value_or(0) == 50u);
   BOOST_TEST(limits.requests.remaining.value_or(0) == 49u);
   BOOST_REQUIRE(limits.requests.reset);
@@ -188,8 +188,8 @@ BOOST_AUTO_TEST_CASE(an_api_error_keeps_its_response_head) {
   auto result = create(client, sample_request());
   BOOST_TEST((result.ec == anthropic::api_errc::rate_limit_error));
   BOOST_TEST(result.diag.response.http_status == 429);
-  BOOST_TEST(result.diag.response.rate_limits.retry_after.value_or(0ms) == 7000ms);
-  BOOST_TEST(result.diag.response.rate_limits.tokens.remaining.value_or(1) == 0u);
+  BOOST_TEST(result.diag.response.rate_limits().retry_after.value_or(0ms) == 7000ms);
+  BOOST_TEST(result.diag.response.rate_limits().tokens.remaining.value_or(1) == 0u);
   BOOST_TEST(result.diag.response.request_id == result.diag.request_id);
 
   // Nothing arrived: no head.
@@ -208,7 +208,7 @@ BOOST_AUTO_TEST_CASE(a_stream_and_the_hook_see_the_response_head) {
   opts.hooks.on_response = [&](const anthropic::request_info& info, const anthropic::response_metadata& response) {
     BOOST_TEST(info.operation == "stream");
     statuses.push_back(response.http_status);
-    remaining.push_back(response.rate_limits.requests.remaining.value_or(0));
+    remaining.push_back(response.rate_limits().requests.remaining.value_or(0));
   };
   anthropic::client client(io.get_executor(), opts);
   server.enqueue(reply::error(529, "overloaded_error", "Overloaded").header("anthropic-ratelimit-requests-remaining", "3"));
@@ -218,7 +218,7 @@ BOOST_AUTO_TEST_CASE(a_stream_and_the_hook_see_the_response_head) {
     // Available from the moment the head arrived, before any event.
     BOOST_TEST(stream.response().http_status == 200);
     BOOST_TEST(stream.response().header("content-type").value_or("").starts_with("text/event-stream"));
-    BOOST_TEST(stream.response().rate_limits.requests.remaining.value_or(0) == 2u);
+    BOOST_TEST(stream.response().rate_limits().requests.remaining.value_or(0) == 2u);
     BOOST_TEST(stream.response().request_id == stream.request_id());
     while (co_await stream.async_next()) {
     }
@@ -297,7 +297,7 @@ BOOST_AUTO_TEST_CASE(a_long_create_cut_short_fails_like_a_stream_and_keeps_the_h
   auto result = create(client, req);
   BOOST_TEST(result.ec);
   BOOST_TEST(result.diag.http_status == 200);
-  BOOST_TEST(result.diag.response.rate_limits.requests.remaining.value_or(0) == 5u);
+  BOOST_TEST(result.diag.response.rate_limits().requests.remaining.value_or(0) == 5u);
   BOOST_TEST(server.requests().size() == 1u);  // once the head arrived, never retried
   BOOST_TEST(run_until([&] { return client.idle_connections() == client.connection_slots_in_use(); }));
 }
@@ -330,7 +330,7 @@ BOOST_AUTO_TEST_CASE(every_endpoint_takes_call_options) {
     co_await client.async_get_model("claude-sonnet-4-5-20250929", call);
     auto [ec, stream] = co_await client.async_stream(req, call, diag, no_throw);
     BOOST_TEST(!ec);
-    BOOST_TEST(diag.response.http_status == 200);
+    BOOST_TEST(stream.response().http_status == 200);
   }());
   const auto seen = server.requests();
   BOOST_REQUIRE_EQUAL(seen.size(), 4u);

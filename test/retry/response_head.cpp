@@ -48,12 +48,12 @@ BOOST_AUTO_TEST_CASE(rate_limit_headers_are_typed_and_absent_ones_reported_as_ab
   head.set("anthropic-ratelimit-input-tokens-limit", "99999999999999999999999");
   head.set("retry-after", "12");
   anthropic::response_metadata out;
-  anthropic::detail::read_response_metadata(head, system_clock::now(), out);
+  anthropic::detail::read_response_metadata(head, out);
   BOOST_TEST(out.http_status == 429);
   BOOST_TEST(out.request_id == "req_1");
   BOOST_TEST(out.headers.size() == 7u);
   BOOST_TEST(out.header("ANTHROPIC-RATELIMIT-TOKENS-LIMIT").value_or("") == "80000");
-  const auto& limits = out.rate_limits;
+  const auto limits = anthropic::detail::parse_rate_limits(out, system_clock::now());
   BOOST_TEST(limits.tokens.limit.value_or(0) == 80000u);
   BOOST_TEST(limits.tokens.remaining.value_or(0) == 12000u);
   BOOST_TEST((limits.tokens.reset == at(2026y / December / 4, 15h, 33min, 0s)));
@@ -65,10 +65,10 @@ BOOST_AUTO_TEST_CASE(rate_limit_headers_are_typed_and_absent_ones_reported_as_ab
   // Reading another head replaces everything.
   boost::beast::http::response_header<> plain;
   plain.result(200);
-  anthropic::detail::read_response_metadata(plain, system_clock::now(), out);
+  anthropic::detail::read_response_metadata(plain, out);
   BOOST_TEST(out.headers.empty());
-  BOOST_TEST(!out.rate_limits.tokens.present());
-  BOOST_TEST(!out.rate_limits.retry_after);
+  BOOST_TEST(!out.rate_limits().tokens.present());
+  BOOST_TEST(!out.rate_limits().retry_after);
   BOOST_TEST(out.request_id.empty());
 }
 

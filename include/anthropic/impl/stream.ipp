@@ -21,7 +21,7 @@ ANTHROPIC_DECL std::string_view message_stream::request_id() const noexcept {
   return state_ ? std::string_view(state_->request_id()) : std::string_view();
 }
 
-ANTHROPIC_DECL const response_metadata& message_stream::response() const noexcept {
+ANTHROPIC_DECL const response_metadata& message_stream::response() const {
   static const response_metadata empty{};
   return state_ ? state_->response() : empty;
 }

@@ -51,8 +51,9 @@ inline boost::asio::awaitable<boost::system::error_code> async_read_whole_body(c
 /// Sends `call.request` until a 2xx response head arrives or retrying is over,
 /// with the call's timeouts, retry policy and deadline. On success returns the
 /// connection, positioned at the start of the body; the caller reads the body
-/// and releases the lease. `diag` describes the last attempt, its response
-/// head (diag.response) included whenever one arrived.
+/// and releases the lease (and makes diag.response from the head if it wants
+/// it: a stream holds it in its parser until then). On failure `diag`
+/// describes the last attempt, its response head included when one arrived.
 ///
 /// This loop only carries out what request_attempts decides (deliver, read the
 /// error body, replay on a fresh connection, retry after a delay, fail): every
@@ -72,7 +73,6 @@ inline boost::asio::awaitable<std::pair<boost::system::error_code, connection_le
   };
   bool fresh_only = false;
   std::string error_body;
-  response_metadata response;
   for (;;) {
     diag.clear();
     if (control.cancelled) co_return failed(boost::asio::error::operation_aborted);
@@ -94,9 +94,10 @@ inline boost::asio::awaitable<std::pair<boost::system::error_code, connection_le
     }
     const attempt_outcome outcome{ec, reused, conn->received_response_bytes(), conn->interim_heads(),
                                   ec ? nullptr : &conn->head()};
-    if (outcome.head) {
-      read_response_metadata(*outcome.head, std::chrono::system_clock::now(), response);
-      if (hooks.on_response) hooks.on_response(call.info, response);
+    if (outcome.head && hooks.on_response) {
+      response_metadata response;
+      read_response_metadata(*outcome.head, response);
+      hooks.on_response(call.info, response);
     }
     auto decision = attempts.on_head(outcome, diag, context);
 
@@ -112,9 +113,10 @@ inline boost::asio::awaitable<std::pair<boost::system::error_code, connection_le
       if (control.cancelled) co_return failed(boost::asio::error::operation_aborted);
       decision = attempts.on_error_body(conn->head(), error_body, diag, context);
     }
-    // The head this attempt ended with, whatever the decision: a retried
-    // attempt's is replaced by the next one's.
-    if (outcome.head) diag.response = std::move(response);
+    // A failure keeps the head it ended with (a retried attempt's is
+    // replaced by the next one's).
+    if (outcome.head && decision.action != attempt_action::deliver)
+      read_response_metadata(conn->head(), diag.response);
 
     if (decision.action == attempt_action::deliver) co_return std::pair{boost::system::error_code{}, std::move(conn)};
     if (decision.action == attempt_action::replay) {

@@ -128,6 +128,7 @@ inline boost::asio::awaitable<boost::system::error_code> async_send_and_read(cal
   const auto& opts = call.core->options();
   diag.http_status = static_cast<int>(conn->head().result_int());
   diag.request_id = std::string(response_request_id(conn->head()));
+  read_response_metadata(conn->head(), diag.response);
   std::string detail;
   {
     watched_connection watch(*call.control, conn.get());
@@ -199,18 +200,18 @@ inline boost::asio::awaitable<op_result<message>> run_create(std::shared_ptr<cli
   auto [ec, conn] = co_await async_send_for_body(call, api, request_kind::stream_post, result.diag);
   if ((result.ec = ec)) co_return result;
   // The stream reports the end of the call (on_request_end) and the usage.
-  auto state = std::make_shared<stream_state>(call, std::move(conn), result.diag.response);
+  auto state = std::make_shared<stream_state>(call, std::move(conn));
   diagnostics stream_diag;
   result.ec = co_await state->async_read_to_end(*call.control, stream_diag);
   if (result.ec) {
-    // What arrived of the response head stays with the error.
-    stream_diag.response = state->response();
     result.diag = std::move(stream_diag);
   } else {
     result.diag.http_status = state->response().http_status;
     result.diag.request_id = state->response().request_id;
     result.value = state->take_message();
   }
+  // The head, as a create's diagnostics have it, also with an error.
+  result.diag.response = state->response();
   co_return result;
 }
 
@@ -249,7 +250,7 @@ inline boost::asio::awaitable<op_result<message_stream>> run_stream(std::shared_
   // From here the stream reports the end of the request (on_request_end). The
   // request deadline ends with the head: a long generation was billed already,
   // so only the idle gap (and the optional whole-stream limit) bounds it.
-  result.value = message_stream(std::make_shared<stream_state>(call, std::move(conn), result.diag.response));
+  result.value = message_stream(std::make_shared<stream_state>(call, std::move(conn)));
   co_return result;
 }
 
@@ -292,6 +293,7 @@ inline boost::asio::awaitable<op_result<std::uint64_t>> run_download(std::shared
   if ((result.ec = ec)) co_return result;
   result.diag.http_status = static_cast<int>(conn->head().result_int());
   result.diag.request_id = std::string(response_request_id(conn->head()));
+  read_response_metadata(conn->head(), result.diag.response);
   // The request deadline ended with the head (a large file takes its time);
   // the idle gap bounds each read.
   const auto idle = call.timeouts.idle;

@@ -11,6 +11,7 @@
 #include <anthropic/detail/io/op_control.hpp>
 #include <anthropic/detail/sansio/deadline.hpp>
 #include <anthropic/detail/sansio/error_response.hpp>
+#include <anthropic/detail/sansio/response_head.hpp>
 #include <anthropic/detail/sansio/transport_error.hpp>
 #include <anthropic/error.hpp>
 #include <anthropic/message_accumulator.hpp>
@@ -26,6 +27,7 @@
 #include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -42,17 +44,18 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
  public:
   using next_signature = message_stream::next_signature;
 
-  /// `conn` holds the response head (2xx, text/event-stream) of `call`,
-  /// described by `response`. From here the stream is bounded by the idle gap
-  /// and by the optional whole-stream limit of the call's timeouts.
-  stream_state(const call_context& call, connection_lease conn, response_metadata response)
+  /// `conn` holds the response head (2xx, text/event-stream) of `call`. From
+  /// here the stream is bounded by the idle gap and by the optional
+  /// whole-stream limit of the call's timeouts.
+  stream_state(const call_context& call, connection_lease conn)
       : core_(call.core),
         conn_(std::move(conn)),
         target_(call.target),
         info_{call.info.sequence, call.info.operation, {}},
         idle_(call.timeouts.idle),
         deadline_(request_deadline(call.timeouts.stream)),
-        response_(std::move(response)),
+        http_status_(static_cast<int>(conn_->head().result_int())),
+        request_id_(response_request_id(conn_->head())),
         framer_(sse::parser_options{core_->options().max_event_size}) {
     info_.target = target_;
     const auto& opts = core_->options();
@@ -110,8 +113,16 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
   const anthropic::message& message() const noexcept { return accumulator_.message(); }
   anthropic::message take_message() { return accumulator_.take_message(); }
   bool complete() const noexcept { return accumulator_.complete(); }
-  const std::string& request_id() const noexcept { return response_.request_id; }
-  const response_metadata& response() const noexcept { return response_; }
+  const std::string& request_id() const noexcept { return request_id_; }
+
+  /// The response head as metadata, made when first asked for or when the
+  /// connection is let go, whichever comes first: the head already lives in the
+  /// connection's parser while the stream is open, and a thousand open streams
+  /// should not hold it twice. Call where message() may be called.
+  const response_metadata& response() {
+    capture_response();
+    return response_;
+  }
 
   /// Reads the events to message_stop (a create sent as a stream): the error
   /// of the first failure, with `diag` filled, or none.
@@ -173,8 +184,8 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
     if ((ec = accumulator_.apply(event_))) {
       if (ec.category() == api_category()) {
         diagnostics d = accumulator_.error_details();
-        if (d.request_id.empty()) d.request_id = response_.request_id;
-        d.http_status = response_.http_status;
+        if (d.request_id.empty()) d.request_id = request_id_;
+        d.http_status = http_status_;
         return keep_failure(ec, std::move(d));
       }
       if (ec == client_errc::message_too_large)
@@ -182,6 +193,12 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
       return keep_failure(ec, "in the stream event '" + std::string(event_.type_name()) + "'");
     }
     return step::event;
+  }
+
+  void capture_response() {
+    if (response_captured_ || !conn_) return;
+    read_response_metadata(conn_->head(), response_);
+    response_captured_ = true;
   }
 
   step keep_failure(boost::system::error_code ec, std::string message) {
@@ -254,6 +271,7 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
   // it wait. (This runs on the call after message_stop: reading reuses the
   // buffer that event's views point into.)
   void finish_after_stop() {
+    capture_response();
     if (conn_->body_done())
       conn_.finish();
     else
@@ -290,13 +308,14 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
   // A failure the client found itself: its explanation, the response's status and request id.
   diagnostics client_diagnostics(std::string message) const {
     diagnostics d;
-    d.http_status = response_.http_status;
-    d.request_id = response_.request_id;
+    d.http_status = http_status_;
+    d.request_id = request_id_;
     d.client_message = std::move(message);
     return d;
   }
 
   next_result fail(boost::system::error_code ec, diagnostics d) {
+    capture_response();
     failure_ = ec;
     failure_diag_ = std::move(d);
     conn_.release(false);
@@ -315,7 +334,10 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
   request_info info_;
   std::chrono::milliseconds idle_;  // the call's timeouts.idle
   clock::time_point deadline_;  // the optional whole-stream limit (timeouts.stream)
-  response_metadata response_;
+  int http_status_;
+  std::string request_id_;
+  response_metadata response_;  // see response()
+  bool response_captured_ = false;
   sse::parser framer_;
   event_decoder decoder_;
   stream_event event_;

@@ -71,35 +71,39 @@ inline std::optional<std::uint64_t> header_number(std::string_view value) noexce
   return n;
 }
 
-/// The metadata of a response head; `now` is when it arrived (for a
-/// `retry-after` HTTP date).
-inline void read_response_metadata(const boost::beast::http::response_header<>& head,
-                                   std::chrono::system_clock::time_point now, response_metadata& out) {
+/// The metadata of a response head: its status, request id and headers.
+inline void read_response_metadata(const boost::beast::http::response_header<>& head, response_metadata& out) {
   out.clear();
   out.http_status = static_cast<int>(head.result_int());
   out.request_id = std::string(response_request_id(head));
   out.headers.reserve(static_cast<std::size_t>(std::distance(head.begin(), head.end())));
   for (const auto& field : head) out.headers.emplace_back(field.name_string(), field.value());
+}
 
+/// The rate-limit headers among `response`'s; `now` is the time a
+/// `retry-after` HTTP date is counted from.
+inline rate_limit_headers parse_rate_limits(const response_metadata& response,
+                                            std::chrono::system_clock::time_point now) {
+  rate_limit_headers limits;
   auto read_family = [&](std::string_view kind, rate_limit& into) {
     std::string name = "anthropic-ratelimit-";
     name += kind;
     const std::size_t stem = name.size();
     name += "-limit";
-    if (auto it = head.find(name); it != head.end()) into.limit = header_number(it->value());
+    if (auto value = response.header(name)) into.limit = header_number(*value);
     name.resize(stem);
     name += "-remaining";
-    if (auto it = head.find(name); it != head.end()) into.remaining = header_number(it->value());
+    if (auto value = response.header(name)) into.remaining = header_number(*value);
     name.resize(stem);
     name += "-reset";
-    if (auto it = head.find(name); it != head.end()) into.reset = parse_rfc3339(it->value());
+    if (auto value = response.header(name)) into.reset = parse_rfc3339(*value);
   };
-  auto& limits = out.rate_limits;
   read_family("requests", limits.requests);
   read_family("tokens", limits.tokens);
   read_family("input-tokens", limits.input_tokens);
   read_family("output-tokens", limits.output_tokens);
-  limits.retry_after = server_requested_delay(head, now);
+  limits.retry_after = requested_delay(response.header("retry-after-ms"), response.header("retry-after"), now);
+  return limits;
 }
 
 }  // namespace anthropic::detail

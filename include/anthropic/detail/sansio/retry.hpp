@@ -53,10 +53,12 @@ inline std::optional<std::chrono::system_clock::time_point> parse_http_date(std:
   return time_point_cast<system_clock::duration>(sys_days{date} + hours{hour} + minutes{minute} + seconds{second});
 }
 
-/// The delay the server asks for, if any: `retry-after-ms` (milliseconds), then
-/// `retry-after` (seconds, possibly fractional, or an HTTP date).
-inline std::optional<std::chrono::milliseconds> server_requested_delay(const boost::beast::http::fields& headers,
-                                                                     std::chrono::system_clock::time_point now) {
+/// The delay the values of `retry-after-ms` (milliseconds) and `retry-after`
+/// (seconds, possibly fractional, or an HTTP date) ask for, the former first;
+/// each absent when not sent.
+inline std::optional<std::chrono::milliseconds> requested_delay(std::optional<std::string_view> retry_after_ms,
+                                                                std::optional<std::string_view> retry_after,
+                                                                std::chrono::system_clock::time_point now) {
   auto parse_number = [](std::string_view s) -> std::optional<double> {
     while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
     while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
@@ -72,14 +74,23 @@ inline std::optional<std::chrono::milliseconds> server_requested_delay(const boo
     constexpr double a_day = 86'400'000.0;
     return ms(static_cast<long long>(std::clamp(millis, -a_day, a_day)));
   };
-  if (auto it = headers.find("retry-after-ms"); it != headers.end())
-    if (auto v = parse_number(it->value())) return to_ms(*v);
-  if (auto it = headers.find(boost::beast::http::field::retry_after); it != headers.end()) {
-    if (auto v = parse_number(it->value())) return to_ms(*v * 1000.0);
-    if (auto when = parse_http_date(it->value()))
-      return std::chrono::duration_cast<ms>(*when - now);
+  if (retry_after_ms)
+    if (auto v = parse_number(*retry_after_ms)) return to_ms(*v);
+  if (retry_after) {
+    if (auto v = parse_number(*retry_after)) return to_ms(*v * 1000.0);
+    if (auto when = parse_http_date(*retry_after)) return std::chrono::duration_cast<ms>(*when - now);
   }
   return std::nullopt;
+}
+
+/// The delay a response's headers ask for, if any (requested_delay).
+inline std::optional<std::chrono::milliseconds> server_requested_delay(const boost::beast::http::fields& headers,
+                                                                     std::chrono::system_clock::time_point now) {
+  auto value = [&headers](auto name) -> std::optional<std::string_view> {
+    if (auto it = headers.find(name); it != headers.end()) return it->value();
+    return std::nullopt;
+  };
+  return requested_delay(value("retry-after-ms"), value(boost::beast::http::field::retry_after), now);
 }
 
 /// Decides whether to retry after an attempt ended.
