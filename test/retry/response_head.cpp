@@ -1,5 +1,6 @@
 // Response heads read into response_metadata, without sockets: the rate-limit
 // headers' numbers and RFC 3339 times, absent and malformed ones.
+#include <anthropic/detail/sansio/rate_limits.hpp>
 #include <anthropic/detail/sansio/response_head.hpp>
 
 #include <boost/beast/http/message.hpp>

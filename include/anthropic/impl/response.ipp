@@ -1,7 +1,7 @@
 // response_metadata's non-inline members (see <anthropic/config.hpp>).
 #pragma once
 
-#include <anthropic/detail/sansio/response_head.hpp>
+#include <anthropic/detail/sansio/rate_limits.hpp>
 #include <anthropic/response.hpp>
 
 #include <chrono>
