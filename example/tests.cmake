@@ -43,7 +43,7 @@ set(anthropic_example_checks
   "create|Once upon a time, a unicorn.*output tokens"
   "stream|Once upon a time, a unicorn.*output tokens"
   "tool_loop|get_weather.*end_turn"
-  "batch|retry 1 .*HTTP 429.*pacing: 2 requests left in the window, pausing [0-9]+ ms.*all 12 prompts answered in order"
+  "batch|(retry 1 .*HTTP 429.*pacing: 2 requests left in the window, pausing [0-9]+ ms|pacing: 2 requests left in the window, pausing [0-9]+ ms.*retry 1 .*HTTP 429).*all 12 prompts answered in order"
   "message_batch|created: 3 requests.*batch ended: 3 succeeded.*> What is 12 times 12[?].*all 3 results read.*in_progress: 0 of 3 done"
   "relay_server|self-test passed: 200 clients"
   "cancel_timeout|request was cancelled.*winner: claude-.*idle timeout")
