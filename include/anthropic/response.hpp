@@ -4,6 +4,7 @@
 #pragma once
 
 #include <anthropic/config.hpp>
+#include <anthropic/detail/ascii.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -57,7 +58,7 @@ struct response_metadata {
   /// The first value of header `name` (compared case-insensitively), if sent.
   std::optional<std::string_view> header(std::string_view name) const noexcept {
     for (const auto& [key, value] : headers)
-      if (equal_ignoring_case(key, name)) return std::string_view(value);
+      if (detail::iequals(key, name)) return std::string_view(value);
     return std::nullopt;
   }
 
@@ -65,16 +66,6 @@ struct response_metadata {
     http_status = 0;
     request_id.clear();
     headers.clear();
-  }
-
- private:
-  static bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-      const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-      if (lower(a[i]) != lower(b[i])) return false;
-    }
-    return true;
   }
 };
 

@@ -1,6 +1,7 @@
 // The request headers a client sends, validated once, and the requests built from them.
 #pragma once
 
+#include <anthropic/detail/ascii.hpp>
 #include <anthropic/detail/sansio/url.hpp>
 #include <anthropic/error.hpp>
 #include <anthropic/options.hpp>
@@ -39,13 +40,9 @@ inline bool is_valid_header_name(std::string_view name) noexcept {
 /// to set, never a caller's (a second Content-Length or a Transfer-Encoding
 /// would smuggle a request).
 inline bool is_reserved_header(std::string_view name) noexcept {
-  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
   for (std::string_view reserved :
-       {"host", "content-length", "transfer-encoding", "connection", "upgrade", "te", "trailer", "expect"}) {
-    if (reserved.size() == name.size() &&
-        std::equal(name.begin(), name.end(), reserved.begin(), [&](char a, char b) { return lower(a) == b; }))
-      return true;
-  }
+       {"host", "content-length", "transfer-encoding", "connection", "upgrade", "te", "trailer", "expect"})
+    if (iequals(name, reserved)) return true;
   return false;
 }
 

@@ -9,6 +9,7 @@
 // URL takes (scheme, user info, host, port) would cost more than it saves.
 #pragma once
 
+#include <anthropic/detail/ascii.hpp>
 #include <anthropic/detail/sansio/url.hpp>
 #include <anthropic/error.hpp>
 #include <anthropic/types/base64.hpp>
@@ -17,7 +18,6 @@
 #include <boost/system/error_code.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <iterator>
 #include <string>
 #include <string_view>
@@ -78,8 +78,7 @@ inline boost::system::error_code parse_proxy_url(std::string_view text, proxy_ur
     return invalid("contains a space or a control character");
   if (auto end = text.find("://"); end != std::string_view::npos) {
     std::string scheme(text.substr(0, end));
-    std::transform(scheme.begin(), scheme.end(), scheme.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(scheme.begin(), scheme.end(), scheme.begin(), ascii_lower);
     if (scheme != "http") {
       // Only a known scheme is named: whatever precedes "://" in a mistyped
       // URL could be part of a password.
@@ -124,12 +123,6 @@ inline std::string basic_proxy_authorization(std::string_view username, std::str
 }
 
 namespace proxy_detail {
-
-inline bool iequals(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 // An IP literal is matched whole, never as a domain suffix ("0.0.1" must not
 // match 127.0.0.1). A DNS name is never all digits and dots, nor has a colon.
