@@ -30,6 +30,8 @@ struct call_context {
         overrides(std::move(call_options)),
         timeouts(overrides && overrides->timeouts ? *overrides->timeouts : core->options().timeouts),
         retry(overrides && overrides->retry ? *overrides->retry : core->options().retry),
+        stream_long_requests(overrides && overrides->stream_long_requests ? *overrides->stream_long_requests
+                                                                          : core->options().stream_long_requests),
         target(core->url().target(api_path)),
         info(core->new_request(operation, target)),
         deadline(request_deadline(timeouts.request)) {
@@ -43,6 +45,7 @@ struct call_context {
   std::shared_ptr<const request_options> overrides;  ///< null: the client's settings only
   const timeout_options& timeouts;
   const retry_policy& retry;
+  bool stream_long_requests;
   std::string target;
   request_info info;
   clock::time_point deadline;

@@ -126,9 +126,7 @@ inline boost::asio::awaitable<boost::system::error_code> async_send_and_read(cal
   auto [ec, conn] = co_await async_request_head(call, diag, false, api.upload.get());
   if (ec) co_return ec;
   const auto& opts = call.core->options();
-  diag.http_status = static_cast<int>(conn->head().result_int());
-  diag.request_id = std::string(response_request_id(conn->head()));
-  read_response_metadata(conn->head(), diag.response);
+  record_response(conn->head(), diag);
   std::string detail;
   {
     watched_connection watch(*call.control, conn.get());
@@ -189,13 +187,11 @@ boost::asio::awaitable<op_result<T>> run_json_call(std::shared_ptr<client_core> 
 inline boost::asio::awaitable<op_result<message>> run_create(std::shared_ptr<client_core> core,
                                                             std::shared_ptr<op_control> control, api_call api) {
   if (!api.long_request) co_return co_await run_json_call<message>(std::move(core), std::move(control), std::move(api));
-  const bool allowed = api.options && api.options->stream_long_requests ? *api.options->stream_long_requests
-                                                                        : core->options().stream_long_requests;
-  if (!allowed && !api.error) {
+  call_context call(std::move(core), std::move(control), api.operation, api.path, api.options);
+  if (!call.stream_long_requests && !api.error) {
     api.error = client_errc::streaming_required;
     api.problem = "stream_long_requests is off: stream this call (async_stream) or lower max_tokens";
   }
-  call_context call(std::move(core), std::move(control), api.operation, api.path, api.options);
   op_result<message> result;
   auto [ec, conn] = co_await async_send_for_body(call, api, request_kind::stream_post, result.diag);
   if ((result.ec = ec)) co_return result;
@@ -291,9 +287,7 @@ inline boost::asio::awaitable<op_result<std::uint64_t>> run_download(std::shared
   op_result<std::uint64_t> result;
   auto [ec, conn] = co_await async_send_for_body(call, api, request_kind::download, result.diag);
   if ((result.ec = ec)) co_return result;
-  result.diag.http_status = static_cast<int>(conn->head().result_int());
-  result.diag.request_id = std::string(response_request_id(conn->head()));
-  read_response_metadata(conn->head(), result.diag.response);
+  record_response(conn->head(), result.diag);
   // The request deadline ended with the head (a large file takes its time);
   // the idle gap bounds each read.
   const auto idle = call.timeouts.idle;

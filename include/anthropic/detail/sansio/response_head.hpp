@@ -22,4 +22,11 @@ inline void read_response_metadata(const boost::beast::http::response_header<>& 
   for (const auto& field : head) out.headers.emplace_back(field.name_string(), field.value());
 }
 
+/// A delivered response's head in `diag`: its status, request id and metadata.
+inline void record_response(const boost::beast::http::response_header<>& head, diagnostics& diag) {
+  read_response_metadata(head, diag.response);
+  diag.http_status = diag.response.http_status;
+  diag.request_id = diag.response.request_id;
+}
+
 }  // namespace anthropic::detail
