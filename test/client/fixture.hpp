@@ -20,6 +20,12 @@ namespace anthropic::test {
 
 inline constexpr const char* test_api_key = "sk-ant-test-SECRET-0123456789";
 
+/// `opts` with retrying off: a test that provokes a failure sees the first one.
+inline client_options without_retries(client_options opts) {
+  opts.retry.max_retries = 0;
+  return opts;
+}
+
 struct client_fixture {
   boost::asio::io_context io;
   testing::mock_server server;

@@ -13,6 +13,7 @@
 namespace asio = boost::asio;
 using anthropic::test::client_fixture;
 using anthropic::test::test_api_key;
+using anthropic::test::without_retries;
 using anthropic::testing::reply;
 
 namespace {
@@ -46,17 +47,12 @@ struct error_fixture : client_fixture {
   }
 };
 
-anthropic::client_options no_retries(anthropic::client_options opts) {
-  opts.retry.max_retries = 0;
-  return opts;
-}
-
 }  // namespace
 
 BOOST_FIXTURE_TEST_SUITE(tls, error_fixture)
 
 BOOST_AUTO_TEST_CASE(untrusted_certificate_is_refused) {
-  auto opts = no_retries(options());
+  auto opts = without_retries(options());
   opts.tls.ca_pem.clear();  // system store only: the test CA is unknown
   anthropic::client client(io.get_executor(), opts);
   anthropic::diagnostics diag;
@@ -75,7 +71,7 @@ BOOST_AUTO_TEST_CASE(untrusted_certificate_is_not_retried) {
 }
 
 BOOST_AUTO_TEST_CASE(verification_can_be_disabled) {
-  auto opts = no_retries(options());
+  auto opts = without_retries(options());
   opts.tls.ca_pem.clear();
   opts.tls.verify_peer = false;
   anthropic::client client(io.get_executor(), opts);
@@ -90,7 +86,7 @@ BOOST_AUTO_TEST_CASE(ca_file_is_loaded) {
     std::fwrite(server.ca_pem().data(), 1, server.ca_pem().size(), f);
     std::fclose(f);
   }
-  auto opts = no_retries(options());
+  auto opts = without_retries(options());
   opts.tls.ca_pem.clear();
   opts.tls.ca_file = path;
   anthropic::client client(io.get_executor(), opts);
@@ -107,8 +103,8 @@ BOOST_AUTO_TEST_CASE(ca_file_is_loaded) {
 BOOST_AUTO_TEST_CASE(new_connections_resume_the_tls_session) {
   // Each reply closes its connection, so every request needs a new handshake.
   server.enqueue(reply::default_reply().connection_close(), 4);
-  anthropic::client first(io.get_executor(), no_retries(options()));
-  anthropic::client second(io.get_executor(), no_retries(options()));
+  anthropic::client first(io.get_executor(), without_retries(options()));
+  anthropic::client second(io.get_executor(), without_retries(options()));
   run([&]() -> asio::awaitable<void> {
     for (int i = 0; i < 3; ++i) co_await first.async_create(sample_request());
     co_await second.async_create(sample_request());
@@ -128,7 +124,7 @@ BOOST_AUTO_TEST_CASE(wrong_host_name_is_refused) {
   anthropic::testing::mock_server_options server_opts = client_fixture::with_key();
   server_opts.certificate_names = {"api.example.com"};
   error_fixture f(server_opts);
-  anthropic::client client(f.io.get_executor(), no_retries(f.options()));
+  anthropic::client client(f.io.get_executor(), without_retries(f.options()));
   anthropic::diagnostics diag;
   BOOST_TEST((f.create_error(client, diag) == anthropic::client_errc::tls_verification_failed));
   BOOST_TEST(diag.client_message.find("mismatch") != std::string::npos, diag.client_message);
@@ -158,7 +154,7 @@ BOOST_AUTO_TEST_CASE(every_documented_status_is_mapped) {
       {418, "teapot_error", api_errc::invalid_request_error},  // unknown type, other 4xx
       {503, "brand_new_error", api_errc::unknown_error},        // unknown type, unknown 5xx
   };
-  anthropic::client client(io.get_executor(), no_retries(options()));
+  anthropic::client client(io.get_executor(), without_retries(options()));
   for (const auto& r : rows) {
     // Twice: once for the diagnostics path, once for the exception path.
     server.enqueue(reply::error(r.status, r.type, std::string("message for ") + r.type), 2);
@@ -178,7 +174,7 @@ BOOST_AUTO_TEST_CASE(every_documented_status_is_mapped) {
 }
 
 BOOST_AUTO_TEST_CASE(html_error_body_keeps_status_and_snippet) {
-  anthropic::client client(io.get_executor(), no_retries(options()));
+  anthropic::client client(io.get_executor(), without_retries(options()));
   const std::string html = "<html><head><title>502 Bad Gateway</title></head><body>upstream down</body></html>";
   server.enqueue(reply::json(html, 502).header("content-type", "text/html"), 2);
   anthropic::diagnostics diag;
@@ -189,7 +185,7 @@ BOOST_AUTO_TEST_CASE(html_error_body_keeps_status_and_snippet) {
 }
 
 BOOST_AUTO_TEST_CASE(wrong_key_gives_authentication_error_without_the_key) {
-  auto opts = no_retries(options());
+  auto opts = without_retries(options());
   opts.api_key = std::string(test_api_key) + "-wrong";
   anthropic::client client(io.get_executor(), opts);
   anthropic::diagnostics diag;
@@ -198,7 +194,7 @@ BOOST_AUTO_TEST_CASE(wrong_key_gives_authentication_error_without_the_key) {
 }
 
 BOOST_AUTO_TEST_CASE(invalid_json_body_on_success) {
-  anthropic::client client(io.get_executor(), no_retries(options()));
+  anthropic::client client(io.get_executor(), without_retries(options()));
   server.enqueue(reply::json("{not json", 200), 2);
   anthropic::diagnostics diag;
   BOOST_TEST((create_error(client, diag) == anthropic::client_errc::invalid_json));
@@ -209,7 +205,7 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_FIXTURE_TEST_SUITE(limits, error_fixture)
 
 BOOST_AUTO_TEST_CASE(oversize_event_is_refused) {
-  auto opts = no_retries(options());
+  auto opts = without_retries(options());
   opts.max_event_size = 4096;
   anthropic::client client(io.get_executor(), opts);
   server.enqueue(reply::stream().huge_event(64 * 1024));
@@ -217,7 +213,7 @@ BOOST_AUTO_TEST_CASE(oversize_event_is_refused) {
 }
 
 BOOST_AUTO_TEST_CASE(oversize_response_is_refused) {
-  auto opts = no_retries(options());
+  auto opts = without_retries(options());
   opts.max_response_size = 64;
   anthropic::client client(io.get_executor(), opts);
   server.enqueue(reply::default_reply(), 2);
@@ -227,7 +223,7 @@ BOOST_AUTO_TEST_CASE(oversize_response_is_refused) {
 }
 
 BOOST_AUTO_TEST_CASE(oversize_chunked_response_is_refused) {
-  auto opts = no_retries(options());
+  auto opts = without_retries(options());
   opts.max_response_size = 64;
   anthropic::client client(io.get_executor(), opts);
   server.enqueue(reply::default_reply().chunked(true), 2);

@@ -23,6 +23,7 @@ using anthropic::test::client_fixture;
 using anthropic::test::env_guard;
 using anthropic::test::scripted_proxy;
 using anthropic::test::tinyproxy_process;
+using anthropic::test::without_retries;
 
 namespace {
 
@@ -66,11 +67,6 @@ struct proxy_fixture : client_fixture {
     }
   }
 };
-
-anthropic::client_options without_retries(anthropic::client_options opts) {
-  opts.retry.max_retries = 0;
-  return opts;
-}
 
 }  // namespace
 
