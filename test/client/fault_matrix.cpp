@@ -55,7 +55,8 @@ struct matrix_fixture : client_fixture {
     return opts;
   }
 
-  bool streaming = false;
+  bool streaming = false;  // the reply is an event stream
+  bool long_create = false;  // ... read by async_create (a max_tokens that needs streaming)
   unsigned retries = 0;
   std::string full_text;  // a fault-free reply's text
 
@@ -121,9 +122,10 @@ struct matrix_fixture : client_fixture {
   }
 
   // One call through the no-throw path; a stream is read to its end or error.
+  // (A long create returns no message when it fails: its text is then empty.)
   // The text is the message's, or what a failed stream delivered.
   boost::system::error_code call(anthropic::client& client, std::string& text) {
-    if (streaming) {
+    if (streaming && !long_create) {
       const auto outcome = read_stream(client);
       text = outcome.text;
       // What the stream handed out is what its message holds, error or not.
@@ -131,8 +133,10 @@ struct matrix_fixture : client_fixture {
       return outcome.error;
     }
     boost::system::error_code result;
+    auto req = sample_request();
+    if (long_create) req.max_tokens = 64'000;
     run([&]() -> asio::awaitable<void> {
-      auto [ec, msg] = co_await client.async_create(sample_request(), asio::as_tuple(asio::use_awaitable));
+      auto [ec, msg] = co_await client.async_create(req, asio::as_tuple(asio::use_awaitable));
       result = ec;
       text = msg.text();
     }());
@@ -142,7 +146,8 @@ struct matrix_fixture : client_fixture {
   // Runs the matrix for one fault kind; returns the number of steps visited.
   std::size_t run_matrix(fault f) {
     for (std::size_t n = 0; n < 200; ++n) {
-      BOOST_TEST_CONTEXT((streaming ? "stream" : "create") << ", " << f << " at step " << n) {
+      BOOST_TEST_CONTEXT((long_create ? "long create" : streaming ? "stream" : "create") << ", " << f << " at step "
+                                                                                           << n) {
         auto client = make_client();
         retries = 0;
         const auto requests_before = server.requests().size();
@@ -205,6 +210,18 @@ BOOST_AUTO_TEST_CASE(stream_under_a_fault_at_every_step) {
   for (fault f : {fault::reset, fault::stall, fault::garbage}) {
     const auto steps = run_matrix(f);
     // The head steps, then one step per event (message_start to message_stop).
+    BOOST_TEST(steps == 3u + 10u, f << ": " << steps << " steps");
+  }
+}
+
+// A create sent as a stream (stream_long_requests) fails like a stream, and
+// returns no partial message.
+BOOST_AUTO_TEST_CASE(long_create_under_a_fault_at_every_step) {
+  streaming = true;
+  long_create = true;
+  measure_full_reply();
+  for (fault f : {fault::reset, fault::stall, fault::garbage}) {
+    const auto steps = run_matrix(f);
     BOOST_TEST(steps == 3u + 10u, f << ": " << steps << " steps");
   }
 }
