@@ -4,6 +4,7 @@
 
 #include <anthropic/completion.hpp>
 #include <anthropic/config.hpp>
+#include <anthropic/detail/awaitable_token.hpp>
 #include <anthropic/error.hpp>
 #include <anthropic/response.hpp>
 #include <anthropic/types/message.hpp>
@@ -12,9 +13,11 @@
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
+#include <boost/asio/awaitable.hpp>
 
 #include <memory>
 #include <string_view>
+#include <tuple>
 #include <utility>
 
 namespace anthropic {
@@ -65,18 +68,21 @@ class message_stream {
   ///   error's type and message in the diagnostics). A failed stream keeps failing
   ///   with the same error; message() still holds what arrived. Never retried.
   /// - Default token: `co_await stream.async_next()` throws anthropic::error_with_diagnostics.
+  /// - Coroutines (`use_awaitable`, `as_tuple(use_awaitable)`, the default
+  ///   token): an event already received is handed out when the call is
+  ///   awaited, without a trip through the scheduler (a coroutine resuming a
+  ///   coroutine, as the awaitable model allows); with any other token the
+  ///   handler is always invoked through its executor, as Asio requires.
   template <class CompletionToken = default_token_t>
   auto async_next(CompletionToken&& token = {}) {
-    return boost::asio::async_initiate<CompletionToken, next_signature>(
-        initiation{state_}, token, static_cast<diagnostics*>(nullptr));
+    return next(static_cast<diagnostics*>(nullptr), std::forward<CompletionToken>(token));
   }
 
   /// async_next that also fills `diag` (status, error type, message, request id);
   /// `diag` must stay alive until the operation completes.
   template <class CompletionToken = default_token_t>
   auto async_next(diagnostics& diag, CompletionToken&& token = {}) {
-    return boost::asio::async_initiate<CompletionToken, next_signature>(
-        initiation{state_}, token, &diag);
+    return next(&diag, std::forward<CompletionToken>(token));
   }
 
   /// The message accumulated from the events so far: complete after message_stop,
@@ -119,6 +125,41 @@ class message_stream {
       start_next(*state, boost::asio::any_completion_handler<next_signature>(std::forward<Handler>(handler)), diag);
     }
   };
+
+  template <class CompletionToken>
+  auto next(diagnostics* diag, CompletionToken&& token) {
+    constexpr auto form = detail::awaitable_form_of<std::decay_t<CompletionToken>>;
+    if constexpr (form != detail::awaitable_form::none)
+      return next_awaited<form>(state_, diag);
+    else
+      return boost::asio::async_initiate<CompletionToken, next_signature>(initiation{state_}, token, diag);
+  }
+
+  template <detail::awaitable_form Form>
+  using awaited_t = std::conditional_t<Form == detail::awaitable_form::tuple,
+                                       std::tuple<boost::system::error_code, const stream_event*>, const stream_event*>;
+
+  // The coroutine form of async_next: the next event when it is already
+  // received, else the operation started with the same token.
+  template <detail::awaitable_form Form>
+  static boost::asio::awaitable<awaited_t<Form>> next_awaited(std::shared_ptr<detail::stream_state> state,
+                                                              diagnostics* diag) {
+    if (const stream_event* ready = state ? take_received(*state, diag) : nullptr) {
+      if constexpr (Form == detail::awaitable_form::tuple)
+        co_return awaited_t<Form>{boost::system::error_code{}, ready};
+      else
+        co_return ready;
+    }
+    // (Named first: g++ 12 mishandles temporaries inside a co_await expression.)
+    auto token = detail::awaitable_token<Form>();
+    auto operation =
+        boost::asio::async_initiate<decltype(token), next_signature>(initiation{std::move(state)}, token, diag);
+    co_return co_await std::move(operation);
+  }
+
+  /// The next event if it is already received and may be handed out on the
+  /// caller's thread (diag cleared), else null: nothing is started.
+  ANTHROPIC_DECL static const stream_event* take_received(detail::stream_state& state, diagnostics* diag);
 
   /// The client's executor (a default-constructed one for an empty stream).
   ANTHROPIC_DECL static boost::asio::any_io_executor executor_of(const detail::stream_state* state) noexcept;

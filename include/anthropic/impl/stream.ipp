@@ -30,6 +30,10 @@ ANTHROPIC_DECL boost::asio::any_io_executor message_stream::executor_of(const de
   return state ? state->executor() : boost::asio::any_io_executor();
 }
 
+ANTHROPIC_DECL const stream_event* message_stream::take_received(detail::stream_state& state, diagnostics* diag) {
+  return state.take_received(diag);
+}
+
 ANTHROPIC_DECL void message_stream::start_next(detail::stream_state& state,
                                                boost::asio::any_completion_handler<next_signature> handler,
                                                diagnostics* diag) {

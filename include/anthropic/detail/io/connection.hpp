@@ -5,7 +5,9 @@
 // and the buffers it reads into, live here and nowhere else.
 #pragma once
 
+#include <anthropic/detail/io/io_watchdog.hpp>
 #include <anthropic/detail/io/tls.hpp>
+#include <anthropic/detail/io/tls_socket.hpp>
 #include <anthropic/detail/io/upload_body.hpp>
 #include <anthropic/detail/sansio/deadline.hpp>
 #include <anthropic/detail/sansio/http_request.hpp>
@@ -17,6 +19,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -25,14 +28,12 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/stream_traits.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <array>
 #include <cstdint>
@@ -64,8 +65,8 @@ class connection {
   /// the client takes, which must outlive this connection.
   connection(const boost::asio::any_io_executor& ex, boost::asio::ssl::context& tls_context, bool use_tls,
              const proxy_route* proxy = nullptr)
-      : use_tls_(use_tls), proxy_(proxy), read_buffer_(max_read_buffer) {
-    if (use_tls) tls_.emplace(ex, tls_context); else tcp_.emplace(ex);
+      : socket_(ex), watchdog_(ex, socket_), use_tls_(use_tls), proxy_(proxy), read_buffer_(max_read_buffer) {
+    if (use_tls) tls_.emplace(socket_, tls_context);
   }
 
   connection(const connection&) = delete;
@@ -84,7 +85,8 @@ class connection {
   /// Safe to call at any time on the client's executor.
   void close() noexcept {
     if (resolver_) resolver_->cancel();
-    lowest().close();
+    boost::system::error_code ignored;
+    socket_.close(ignored);
     open_ = false;
   }
 
@@ -100,7 +102,6 @@ class connection {
                                                              clock::time_point deadline, bool verify_peer,
                                                              diagnostics& diag) {
     using boost::asio::ip::tcp;
-    auto& socket_layer = lowest();
     const std::string& host = proxy_ ? proxy_->host : url.host;
     const std::string& port_text = proxy_ ? proxy_->port : url.port;
     // Which failures are the proxy's is worth saying: its address is not in the base URL.
@@ -123,10 +124,10 @@ class connection {
 
     const auto connect_limit = limit_for(timeouts.connect, client_errc::connect_timeout, deadline);
     arm(connect_limit);
-    auto [connect_ec, endpoint] = co_await socket_layer.async_connect(endpoints, use_tuple);
+    auto [connect_ec, endpoint] = co_await boost::asio::async_connect(socket_, endpoints, use_tuple);
     (void)endpoint;
     if (connect_ec) co_return at_proxy(translate(connect_ec, connect_limit));
-    socket_layer.socket().set_option(tcp::no_delay(true), ec);
+    socket_.set_option(tcp::no_delay(true), ec);
     if (proxy_ && use_tls_) {
       const auto tunnel_limit = limit_for(timeouts.connect, client_errc::connect_timeout, deadline);
       if (auto tunnel_ec = co_await async_open_tunnel(tunnel_limit, diag)) co_return tunnel_ec;
@@ -136,7 +137,7 @@ class connection {
       if (auto tls_ec = prepare_tls_session(tls_->native_handle(), url.host, verify_peer)) co_return tls_ec;
       const auto handshake_limit = limit_for(timeouts.tls_handshake, client_errc::tls_handshake_timeout, deadline);
       arm(handshake_limit);
-      auto [handshake_ec] = co_await tls_->async_handshake(boost::asio::ssl::stream_base::client, use_tuple);
+      auto [handshake_ec] = co_await tls_->async_handshake(use_tuple);
       if (handshake_ec) {
         if (is_verification_failure(handshake_ec)) {
           diag.client_message = verification_failure_text(tls_->native_handle(), url.host);
@@ -176,7 +177,7 @@ class connection {
       auto [e, n] = co_await http::async_write(*tls_, request, use_tuple);
       ec = e;
     } else {
-      auto [e, n] = co_await http::async_write(lowest(), request, use_tuple);
+      auto [e, n] = co_await http::async_write(socket_, request, use_tuple);
       ec = e;
     }
     if (ec) co_return fail(ec, limit);
@@ -192,7 +193,7 @@ class connection {
           auto [e, written] = co_await boost::asio::async_write(*tls_, boost::asio::buffer(piece.get(), n), use_tuple);
           ec = e;
         } else {
-          auto [e, written] = co_await boost::asio::async_write(lowest(), boost::asio::buffer(piece.get(), n), use_tuple);
+          auto [e, written] = co_await boost::asio::async_write(socket_, boost::asio::buffer(piece.get(), n), use_tuple);
           ec = e;
         }
         if (ec) co_return fail(ec, limit);
@@ -204,7 +205,7 @@ class connection {
         auto [e, n] = co_await http::async_read_header(*tls_, read_buffer_, *parser_, use_tuple);
         ec = e;
       } else {
-        auto [e, n] = co_await http::async_read_header(lowest(), read_buffer_, *parser_, use_tuple);
+        auto [e, n] = co_await http::async_read_header(socket_, read_buffer_, *parser_, use_tuple);
         ec = e;
       }
       if (ec) co_return fail(ec, limit);
@@ -237,6 +238,12 @@ class connection {
 
   /// Reads the next piece of the body, within `limit`. An empty view without
   /// error means the body is complete. The view is valid until the next call.
+  ///
+  /// The piece is all of the body that has arrived, up to the chunk's size: the
+  /// parser runs eagerly over every byte received (many small HTTP chunks, one
+  /// per stream event, in one go), and the socket is read only when no body
+  /// byte is at hand. (Beast's read_some stops after each chunk, and each call
+  /// is a trip through the scheduler.)
   boost::asio::awaitable<std::pair<boost::system::error_code, std::string_view>> async_read_body_some(
       step_limit limit) {
     namespace http = boost::beast::http;
@@ -247,26 +254,48 @@ class connection {
       chunk_ = std::make_unique_for_overwrite<char[]>(chunk_size_);
     }
     chunk_filled_ = false;
+    auto& body = parser_->get().body();
+    body.data = chunk_.get();
+    body.size = chunk_size_;
+    parser_->eager(true);
+    arm(limit);
+    boost::system::error_code ec;
     while (!parser_->is_done()) {
-      auto& body = parser_->get().body();
-      body.data = chunk_.get();
-      body.size = chunk_size_;
-      arm(limit);
-      boost::system::error_code ec;
-      if (use_tls_) {
-        auto [e, n] = co_await http::async_read_some(*tls_, read_buffer_, *parser_, use_tuple);
-        ec = e;
-      } else {
-        auto [e, n] = co_await http::async_read_some(lowest(), read_buffer_, *parser_, use_tuple);
-        ec = e;
+      if (read_buffer_.size() > 0) {
+        read_buffer_.consume(parser_->put(read_buffer_.data(), ec));
+        if (ec == http::error::need_buffer) break;  // the chunk is full
+        if (ec && ec != http::error::need_more) co_return std::pair{fail(ec, limit), std::string_view{}};
+        // Some body arrived: hand it out now rather than wait for more.
+        if (body.size < chunk_size_ || parser_->is_done()) break;
       }
-      if (ec == http::error::need_buffer) ec = {};
+      // Reads as large as the chunk: a stream that fills it gets a larger one
+      // (above), and so larger reads.
+      const std::size_t room = read_buffer_.max_size() - read_buffer_.size();
+      if (room == 0) co_return std::pair{fail(http::error::buffer_overflow, limit), std::string_view{}};
+      const auto space = read_buffer_.prepare(std::min(room, chunk_size_));
+      std::size_t n = 0;
+      if (use_tls_) {
+        auto [e, got] = co_await tls_->async_read_some(space, use_tuple);
+        ec = e;
+        n = got;
+      } else {
+        auto [e, got] = co_await socket_.async_read_some(space, use_tuple);
+        ec = e;
+        n = got;
+      }
+      read_buffer_.commit(n);
+      if (ec == boost::asio::error::eof) {
+        // The end of a body that runs to the connection's end, or a body cut short.
+        ec = {};
+        parser_->put_eof(ec);
+        if (ec) co_return std::pair{fail(ec, limit), std::string_view{}};
+        break;
+      }
       if (ec) co_return std::pair{fail(ec, limit), std::string_view{}};
-      const std::size_t got = chunk_size_ - parser_->get().body().size;
-      chunk_filled_ = got == chunk_size_;
-      if (got > 0) co_return std::pair{boost::system::error_code{}, std::string_view(chunk_.get(), got)};
     }
-    co_return std::pair{boost::system::error_code{}, std::string_view{}};
+    const std::size_t got = chunk_size_ - body.size;
+    chunk_filled_ = got == chunk_size_;
+    co_return std::pair{boost::system::error_code{}, std::string_view(chunk_.get(), got)};
   }
 
   /// True when the body is complete.
@@ -281,7 +310,7 @@ class connection {
         open_ && parser_ && parser_->is_done() && parser_->keep_alive() && read_buffer_.size() == 0;
     if (reusable) ++exchanges_;
     parser_.reset();
-    lowest().expires_never();
+    watchdog_.expires_never();
     return reusable;
   }
 
@@ -299,17 +328,16 @@ class connection {
   // than handed to TLS. Any failure leaves the connection unusable.
   boost::asio::awaitable<boost::system::error_code> async_open_tunnel(step_limit limit, diagnostics& diag) {
     namespace http = boost::beast::http;
-    auto& socket_layer = lowest();
     arm(limit);
     auto [write_ec, written] =
-        co_await boost::asio::async_write(socket_layer, boost::asio::buffer(proxy_->connect_request), use_tuple);
+        co_await boost::asio::async_write(socket_, boost::asio::buffer(proxy_->connect_request), use_tuple);
     (void)written;
     if (write_ec) co_return translate(write_ec, limit);
     http::response_parser<http::empty_body> answer;
     answer.skip(true);
     answer.header_limit(max_connect_answer);
     boost::beast::flat_buffer buffer(max_connect_answer);
-    auto [read_ec, read] = co_await http::async_read_header(socket_layer, buffer, answer, use_tuple);
+    auto [read_ec, read] = co_await http::async_read_header(socket_, buffer, answer, use_tuple);
     (void)read;
     if (read_ec) {
       // Half an answer, or one that is not HTTP, is final; no answer at all
@@ -339,7 +367,7 @@ class connection {
   boost::asio::awaitable<std::pair<boost::system::error_code, boost::asio::ip::tcp::resolver::results_type>> resolve(
       const std::string& host, const std::string& port, step_limit limit) {
     using boost::asio::ip::tcp;
-    auto ex = lowest().get_executor();
+    auto ex = socket_.get_executor();
     resolver_ = std::make_shared<tcp::resolver>(ex);
     auto timer = std::make_shared<boost::asio::steady_timer>(ex);
     auto timed_out = std::make_shared<bool>(false);
@@ -360,15 +388,15 @@ class connection {
   }
 
   void arm(const step_limit& limit) {
-    auto& layer = lowest();
     if (limit.unlimited)
-      layer.expires_never();
+      watchdog_.expires_never();
     else
-      layer.expires_after(limit.wait);
+      watchdog_.expires_after(limit.wait);
   }
 
-  static boost::system::error_code translate(boost::system::error_code ec, const step_limit& limit) {
-    if (ec == boost::beast::error::timeout) return make_error_code(limit.on_expiry);
+  // A step the watchdog stopped (by closing the socket) failed for its limit.
+  boost::system::error_code translate(boost::system::error_code ec, const step_limit& limit) const {
+    if (watchdog_.expired()) return make_error_code(limit.on_expiry);
     return ec;
   }
 
@@ -381,12 +409,13 @@ class connection {
   void abandon() noexcept {
     open_ = false;
     boost::system::error_code ignored;
-    lowest().socket().close(ignored);
+    socket_.close(ignored);
   }
 
-  boost::beast::tcp_stream& lowest() { return use_tls_ ? tls_->next_layer() : *tcp_; }
-  std::optional<boost::beast::ssl_stream<boost::beast::tcp_stream>> tls_;
-  std::optional<boost::beast::tcp_stream> tcp_;
+  // Declared before what refers to it: destroyed after the TLS layer and the watchdog.
+  boost::asio::ip::tcp::socket socket_;
+  io_watchdog watchdog_;
+  std::optional<tls_socket> tls_;  // https only
   bool use_tls_;
   const proxy_route* proxy_;
   bool open_ = false;

@@ -109,6 +109,15 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
         });
   }
 
+  /// The next event when it is already received (see take_buffered_event),
+  /// for a caller that is a coroutine and may be resumed with it at once;
+  /// null when a call is running or the event needs I/O or the executor.
+  const stream_event* take_received(diagnostics* diag) {
+    if (busy_ || !take_buffered_event()) return nullptr;
+    if (diag) diag->clear();
+    return &event_;
+  }
+
   const boost::asio::any_io_executor& executor() const noexcept { return core_->executor(); }
   const anthropic::message& message() const noexcept { return accumulator_.message(); }
   anthropic::message take_message() { return accumulator_.take_message(); }
