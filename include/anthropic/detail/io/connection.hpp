@@ -85,6 +85,7 @@ class connection {
   /// Safe to call at any time on the client's executor.
   void close() noexcept {
     if (resolver_) resolver_->cancel();
+    if (gate_timer_) tls_session_cache::cancel_wait(tls_->native_handle(), *gate_timer_);
     boost::system::error_code ignored;
     socket_.close(ignored);
     open_ = false;
@@ -134,10 +135,29 @@ class connection {
     }
 
     if (use_tls_) {
-      if (auto tls_ec = prepare_tls_session(tls_->native_handle(), url.host, verify_peer)) co_return tls_ec;
+      SSL* ssl = tls_->native_handle();
+      if (auto tls_ec = prepare_tls_session(ssl, url.host, verify_peer)) co_return tls_ec;
+      const auto turn = tls_session_cache::take_turn(ssl);
+      if (turn == tls_session_cache::turn::wait) {
+        gate_timer_.emplace(socket_.get_executor());
+        auto [ignored] = co_await tls_session_cache::async_wait_for_session(ssl, *gate_timer_, use_tuple);
+        (void)ignored;
+        gate_timer_.reset();
+        if (!socket_.is_open()) co_return make_error_code(boost::asio::error::operation_aborted);
+        tls_session_cache::offer(ssl);
+      }
+      // A pioneer that does not get through lets the waiting connections go.
+      struct pioneer_guard {
+        SSL* ssl;
+        bool armed;
+        ~pioneer_guard() {
+          if (armed) tls_session_cache::pioneer_ended(ssl);
+        }
+      } pioneer{ssl, turn == tls_session_cache::turn::pioneer};
       const auto handshake_limit = limit_for(timeouts.tls_handshake, client_errc::tls_handshake_timeout, deadline);
       arm(handshake_limit);
       auto [handshake_ec] = co_await tls_->async_handshake(use_tuple);
+      if (!handshake_ec) pioneer.armed = false;  // its session follows (with the server's first ticket)
       if (handshake_ec) {
         if (is_verification_failure(handshake_ec)) {
           diag.client_message = verification_failure_text(tls_->native_handle(), url.host);
@@ -254,6 +274,7 @@ class connection {
       chunk_ = std::make_unique_for_overwrite<char[]>(chunk_size_);
     }
     chunk_filled_ = false;
+    if (deferred_error_) co_return std::pair{fail(std::exchange(deferred_error_, {}), limit), std::string_view{}};
     auto& body = parser_->get().body();
     body.data = chunk_.get();
     body.size = chunk_size_;
@@ -264,7 +285,14 @@ class connection {
       if (read_buffer_.size() > 0) {
         read_buffer_.consume(parser_->put(read_buffer_.data(), ec));
         if (ec == http::error::need_buffer) break;  // the chunk is full
-        if (ec && ec != http::error::need_more) co_return std::pair{fail(ec, limit), std::string_view{}};
+        if (ec && ec != http::error::need_more) {
+          // The body before bad framing is handed out first; the error comes next call.
+          if (body.size < chunk_size_) {
+            deferred_error_ = ec;
+            break;
+          }
+          co_return std::pair{fail(ec, limit), std::string_view{}};
+        }
         // Some body arrived: hand it out now rather than wait for more.
         if (body.size < chunk_size_ || parser_->is_done()) break;
       }
@@ -416,6 +444,7 @@ class connection {
   boost::asio::ip::tcp::socket socket_;
   io_watchdog watchdog_;
   std::optional<tls_socket> tls_;  // https only
+  std::optional<boost::asio::steady_timer> gate_timer_;  // while waiting for the first TLS session
   bool use_tls_;
   const proxy_route* proxy_;
   bool open_ = false;
@@ -423,6 +452,7 @@ class connection {
   unsigned interim_heads_ = 0;
   boost::beast::flat_buffer read_buffer_;
   std::optional<response_parser> parser_;
+  boost::system::error_code deferred_error_;  // found after body bytes that were handed out first
   std::unique_ptr<char[]> chunk_;
   std::size_t chunk_size_ = 0;
   bool chunk_filled_ = false;
