@@ -24,6 +24,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -299,6 +301,14 @@ class scripted_tls_server {
 
  private:
   void serve() {
+    // OpenSSL's socket BIO writes with write(): a client that has hung up would
+    // raise SIGPIPE and kill the test process. Blocked in this thread only, so
+    // that a SIGPIPE from the client under test (whose writes must use
+    // MSG_NOSIGNAL) would still show.
+    sigset_t pipe;
+    sigemptyset(&pipe);
+    sigaddset(&pipe, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
     while (!stopping_) {
       const int fd = ::accept(listener_, nullptr, nullptr);
       if (fd < 0) {
