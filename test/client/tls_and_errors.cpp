@@ -5,9 +5,12 @@
 #include <anthropic/detail/sansio/url.hpp>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <exception>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace asio = boost::asio;
@@ -116,6 +119,39 @@ BOOST_AUTO_TEST_CASE(new_connections_resume_the_tls_session) {
   BOOST_TEST(requests[1].tls_resumed);
   BOOST_TEST(requests[2].tls_resumed);
   BOOST_TEST(!requests[3].tls_resumed);  // sessions are never shared between clients
+}
+
+namespace {
+// Starts `n` creates at once on a fresh client and counts the full handshakes
+// the server made for them.
+std::size_t full_handshakes_for_a_burst(client_fixture& f, bool wait_for_first_session, int n) {
+  auto opts = without_retries(f.options());
+  opts.max_connections = static_cast<std::size_t>(n);
+  opts.tls.wait_for_first_session = wait_for_first_session;
+  anthropic::client client(f.io.get_executor(), opts);
+  const auto before = f.server.requests().size();
+  int completed = 0;
+  for (int i = 0; i < n; ++i)
+    asio::co_spawn(f.io, client.async_create(f.sample_request(), asio::as_tuple(asio::use_awaitable)),
+                   [&](std::exception_ptr, std::tuple<boost::system::error_code, anthropic::message> r) {
+                     BOOST_TEST(!std::get<0>(r), std::get<0>(r).message());
+                     ++completed;
+                   });
+  BOOST_REQUIRE(f.run_until([&] { return completed == n; }));
+  const auto requests = f.server.requests();
+  BOOST_REQUIRE_EQUAL(requests.size() - before, static_cast<std::size_t>(n));
+  std::size_t full = 0;
+  for (std::size_t i = before; i < requests.size(); ++i) full += requests[i].tls_resumed ? 0 : 1;
+  return full;
+}
+}  // namespace
+
+// Twenty requests started together on a new client: one full handshake, the
+// others wait for its session and resume it; without waiting, they all start
+// before any session exists.
+BOOST_AUTO_TEST_CASE(a_burst_of_new_connections_makes_one_full_handshake) {
+  BOOST_TEST(full_handshakes_for_a_burst(*this, true, 20) == 1u);
+  BOOST_TEST(full_handshakes_for_a_burst(*this, false, 20) > 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
