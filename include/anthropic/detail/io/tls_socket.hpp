@@ -27,9 +27,11 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstddef>
+#include <iterator>
 #include <memory>
 #include <new>
 #include <utility>
@@ -143,7 +145,7 @@ class tls_socket {
   template <class ConstBufferSequence, class CompletionToken>
   auto async_write_some(const ConstBufferSequence& buffers, CompletionToken&& token) {
     return boost::asio::async_compose<CompletionToken, void(boost::system::error_code, std::size_t)>(
-        io_op<write_step<ConstBufferSequence>, true>(this, {buffers}), token, socket_);
+        io_op<write_step<ConstBufferSequence>, true>(this, write_step<ConstBufferSequence>{buffers, {}, {}}), token, socket_);
   }
 
  private:
@@ -197,31 +199,49 @@ class tls_socket {
   template <class Buffers>
   struct write_step {
     Buffers buffers;
-    // One buffer at a time, each written whole unless the socket fills up.
+    // A sequence of several buffers (Beast serializes a request head as one
+    // buffer per field) is copied into one first, up to a record's worth:
+    // each SSL_write makes a record and a send, so writing them one by one
+    // would cost a dozen of each per request.
+    std::unique_ptr<char[]> gathered;
+    boost::asio::const_buffer pending;
+
     progress operator()(tls_socket& t, boost::system::error_code& ec, std::size_t& total) {
-      for (auto it = boost::asio::buffer_sequence_begin(buffers); it != boost::asio::buffer_sequence_end(buffers);
-           ++it) {
-        boost::asio::const_buffer b = *it;
-        while (b.size() > 0) {
-          std::size_t n = 0;
-          const int r = SSL_write_ex(t.ssl_.get(), b.data(), b.size(), &n);
-          if (r == 1) {
-            total += n;
-            b += n;
-            continue;
-          }
-          boost::system::error_code failure;
-          const progress p = t.check(r, failure);
-          if (total == 0) {
-            ec = failure;
-            return p;
-          }
-          return progress::done;  // a failure shows again on the next write
+      if (total == 0 && pending.size() == 0) pending = gather();
+      while (pending.size() > 0) {
+        std::size_t n = 0;
+        // Retried after a wait with the same bytes, as OpenSSL requires.
+        const int r = SSL_write_ex(t.ssl_.get(), pending.data(), pending.size(), &n);
+        if (r == 1) {
+          total += n;
+          pending += n;
+          continue;
         }
+        boost::system::error_code failure;
+        const progress p = t.check(r, failure);
+        if (total == 0) {
+          ec = failure;
+          return p;
+        }
+        return progress::done;  // a failure shows again on the next write
       }
       return progress::done;
     }
+
+    boost::asio::const_buffer gather() {
+      auto first = boost::asio::buffer_sequence_begin(buffers);
+      const auto end = boost::asio::buffer_sequence_end(buffers);
+      if (first == end) return {};
+      if (std::next(first) == end) return *first;
+      const std::size_t size = std::min<std::size_t>(boost::asio::buffer_size(buffers), max_gathered);
+      gathered = std::make_unique_for_overwrite<char[]>(size);
+      boost::asio::buffer_copy(boost::asio::buffer(gathered.get(), size), buffers);
+      return {gathered.get(), size};
+    }
   };
+
+  // A TLS record's payload.
+  static constexpr std::size_t max_gathered = 16 * 1024;
 
   // Runs a step; while OpenSSL wants the socket, waits for it and runs the
   // step again. A step done without waiting completes through a post, never
