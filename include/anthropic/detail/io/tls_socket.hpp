@@ -182,14 +182,7 @@ class tls_socket {
             b += n;
             continue;
           }
-          boost::system::error_code failure;
-          const progress p = t.check(r, failure);
-          if (total == 0) {
-            ec = failure;
-            return p;
-          }
-          if (p == progress::done) t.kept_error_ = failure;
-          return progress::done;
+          return t.after_failure(r, total, ec, &t.kept_error_);
         }
       }
       return progress::done;
@@ -217,13 +210,7 @@ class tls_socket {
           pending += n;
           continue;
         }
-        boost::system::error_code failure;
-        const progress p = t.check(r, failure);
-        if (total == 0) {
-          ec = failure;
-          return p;
-        }
-        return progress::done;  // a failure shows again on the next write
+        return t.after_failure(r, total, ec, nullptr);  // a failure shows again on the next write
       }
       return progress::done;
     }
@@ -298,6 +285,21 @@ class tls_socket {
         self.complete(result);
     }
   };
+
+  // A failed SSL call in a step that may have moved bytes already: with none
+  // moved, the call's outcome is the step's (wait, or fail with `ec`); after
+  // some, the step is done, and an error is put in `keep` (if given) for the
+  // next step to report.
+  progress after_failure(int r, std::size_t total, boost::system::error_code& ec, boost::system::error_code* keep) {
+    boost::system::error_code failure;
+    const progress p = check(r, failure);
+    if (total == 0) {
+      ec = failure;
+      return p;
+    }
+    if (keep && p == progress::done) *keep = failure;
+    return progress::done;
+  }
 
   // The outcome of an SSL call that returned `r` != 1 (a "progress" other
   // than done means: wait for the socket, then call again).
