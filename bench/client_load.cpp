@@ -3,7 +3,7 @@
 // the same one-line JSON record, so the driver can put them side by side.
 //
 //   bench_client_load --url URL [--ca FILE] --mode stream|create --requests N
-//                     --concurrency C [--max-tokens T]
+//                     --concurrency C [--max-tokens T] [--max-handshakes H]
 //
 // C workers (coroutines on one io_context thread) take requests from a shared
 // count until N were made. A streamed request reads every event with
@@ -44,6 +44,7 @@ struct load_options {
   std::size_t requests = 100;
   std::size_t concurrency = 10;
   std::uint64_t max_tokens = 20000;
+  std::size_t max_handshakes = 0;  // client_options::tls.max_handshakes_in_flight
 };
 
 struct load_totals {
@@ -126,7 +127,7 @@ asio::awaitable<void> worker(anthropic::client& client, const anthropic::message
 
 [[noreturn]] void usage() {
   std::cerr << "usage: bench_client_load --url URL [--ca FILE] --mode stream|create --requests N "
-               "--concurrency C [--max-tokens T]\n";
+               "--concurrency C [--max-tokens T] [--max-handshakes H]\n";
   std::exit(2);
 }
 
@@ -151,6 +152,8 @@ load_options parse(int argc, char** argv) {
       opts.concurrency = std::stoul(value());
     else if (!std::strcmp(argv[i], "--max-tokens"))
       opts.max_tokens = std::stoull(value());
+    else if (!std::strcmp(argv[i], "--max-handshakes"))
+      opts.max_handshakes = std::stoul(value());
     else
       usage();
   }
@@ -169,6 +172,7 @@ int main(int argc, char** argv) {
   client_opts.api_key = "bench-key";
   client_opts.max_connections = opts.concurrency;  // one connection per worker, as the SDK opens
   client_opts.retry.max_retries = 0;                // a failure must show, not be retried away
+  client_opts.tls.max_handshakes_in_flight = opts.max_handshakes;
   if (!opts.ca_file.empty()) {
     std::ifstream in(opts.ca_file);
     client_opts.tls.ca_pem.assign(std::istreambuf_iterator<char>(in), {});

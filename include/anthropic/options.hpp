@@ -57,6 +57,16 @@ struct tls_options {
   /// certificate verification, not 1,000. The wait is one handshake plus one
   /// round trip for all but the first connection of a burst.
   bool wait_for_first_session = true;
+  /// At most this many TLS handshakes of the client at a time (0: no limit);
+  /// the other new connections wait for a slot. Each handshake in flight holds
+  /// OpenSSL's handshake state (about 20 kB), so a burst of thousands of new
+  /// connections peaks in memory by this number, not by the burst's size
+  /// (1,000 streams opened at once: 30 kB per open stream instead of 50). The
+  /// default keeps a thread's handshake rate (about 1,000-3,000 a second, CPU
+  /// bound) up to a round trip of about 100 ms; on a more distant server a
+  /// burst of thousands takes longer (a round trip per handshake, this many
+  /// at a time).
+  std::size_t max_handshakes_in_flight = 128;
 };
 
 /// What a hook learns about the operation it reports on.

@@ -84,8 +84,9 @@ class client_core {
   diagnostics config_diag_;
   std::optional<proxy_route> proxy_;  // outlives the pool's connections, which point to it
   boost::asio::ssl::context tls_context_;
-  tls_session_cache tls_sessions_{tls_context_.native_handle(),
-                                  options_.tls.wait_for_first_session};  // outlives the pool's connections
+  // Both outlive the pool's connections.
+  handshake_gate handshakes_{options_.tls.wait_for_first_session, options_.tls.max_handshakes_in_flight};
+  tls_session_cache tls_sessions_{tls_context_.native_handle(), handshakes_};
   std::unique_ptr<connection_pool> pool_;
   std::uint64_t request_counter_ = 0;
   std::minstd_rand random_{std::random_device{}()};

@@ -85,7 +85,7 @@ class connection {
   /// Safe to call at any time on the client's executor.
   void close() noexcept {
     if (resolver_) resolver_->cancel();
-    if (gate_timer_) tls_session_cache::cancel_wait(tls_->native_handle(), *gate_timer_);
+    if (gate_timer_) tls_session_cache::gate_of(tls_->native_handle())->cancel_wait(*gate_timer_);
     boost::system::error_code ignored;
     socket_.close(ignored);
     open_ = false;
@@ -137,27 +137,36 @@ class connection {
     if (use_tls_) {
       SSL* ssl = tls_->native_handle();
       if (auto tls_ec = prepare_tls_session(ssl, url.host, verify_peer)) co_return tls_ec;
-      const auto turn = tls_session_cache::take_turn(ssl);
-      if (turn == tls_session_cache::turn::wait) {
+      const auto handshake_limit = limit_for(timeouts.tls_handshake, client_errc::tls_handshake_timeout, deadline);
+      handshake_gate* gate = tls_session_cache::gate_of(ssl);
+      auto turn = gate ? gate->take_turn() : handshake_gate::turn::go;
+      while (turn == handshake_gate::turn::wait) {
         gate_timer_.emplace(socket_.get_executor());
-        auto [ignored] = co_await tls_session_cache::async_wait_for_session(ssl, *gate_timer_, use_tuple);
-        (void)ignored;
+        const auto wait_limit = handshake_limit.unlimited ? std::chrono::steady_clock::duration(std::chrono::seconds(30))
+                                                          : handshake_limit.wait;
+        auto [wait_ec] = co_await gate->async_wait_turn(*gate_timer_, wait_limit, use_tuple);
         gate_timer_.reset();
         if (!socket_.is_open()) co_return make_error_code(boost::asio::error::operation_aborted);
-        tls_session_cache::offer(ssl);
-      }
-      // A pioneer that does not get through lets the waiting connections go.
-      struct pioneer_guard {
-        SSL* ssl;
-        bool armed;
-        ~pioneer_guard() {
-          if (armed) tls_session_cache::pioneer_ended(ssl);
+        if (wait_ec == boost::asio::error::operation_aborted) {  // woken: a turn may be free
+          turn = gate->take_turn();
+        } else {
+          gate->force_turn();
+          turn = handshake_gate::turn::go;
         }
-      } pioneer{ssl, turn == tls_session_cache::turn::pioneer};
-      const auto handshake_limit = limit_for(timeouts.tls_handshake, client_errc::tls_handshake_timeout, deadline);
+      }
+      tls_session_cache::offer(ssl);  // the session a wait may have been for
+      // Every way out of the handshake (cancellation included) ends its turn.
+      struct turn_guard {
+        handshake_gate* gate;
+        bool pioneer;
+        bool succeeded = false;
+        ~turn_guard() {
+          if (gate) gate->handshake_ended(pioneer, succeeded);
+        }
+      } turn_end{gate, turn == handshake_gate::turn::pioneer};
       arm(handshake_limit);
       auto [handshake_ec] = co_await tls_->async_handshake(use_tuple);
-      if (!handshake_ec) pioneer.armed = false;  // its session follows (with the server's first ticket)
+      turn_end.succeeded = !handshake_ec;
       if (handshake_ec) {
         if (is_verification_failure(handshake_ec)) {
           diag.client_message = verification_failure_text(tls_->native_handle(), url.host);

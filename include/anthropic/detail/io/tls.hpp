@@ -2,6 +2,7 @@
 // SNI and host-name checks, and telling a failed verification apart from other errors.
 #pragma once
 
+#include <anthropic/detail/io/handshake_gate.hpp>
 #include <anthropic/error.hpp>
 #include <anthropic/options.hpp>
 
@@ -9,17 +10,13 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/error.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
-#include <algorithm>
-#include <chrono>
 #include <mutex>
 #include <string>
-#include <vector>
 
 namespace anthropic::detail {
 
@@ -62,27 +59,11 @@ inline boost::system::error_code configure_tls_context(const tls_options& opts, 
 /// another server); installed on the client's TLS context, found from a connection's
 /// SSL object through that context. Sessions come only from handshakes that passed
 /// verification. Thread-safe: OpenSSL calls back from whichever thread reads.
-///
-/// Handshake storms: a burst of connections opened before any session exists
-/// (a thousand streams started at once) would all make full handshakes. With
-/// `wait_for_first_session`, the first of them goes ahead (the pioneer) and
-/// the others wait until its session arrives (the server's first ticket), at
-/// most `first_session_wait`, then resume it.
+/// Also the way a connection finds its client's handshake_gate, told here when
+/// the first session arrives.
 class tls_session_cache {
  public:
-  /// How long connections wait for the pioneer's session before making full
-  /// handshakes of their own (a server that hands out no tickets).
-  static constexpr std::chrono::milliseconds first_session_wait{1000};
-
-  /// What a connection about to shake hands should do.
-  enum class turn {
-    go,       ///< shake hands now (resuming the cached session, if any)
-    pioneer,  ///< shake hands now; call pioneer_ended() if that fails
-    wait      ///< wait with async_wait_for_session first
-  };
-
-  explicit tls_session_cache(SSL_CTX* ctx, bool wait_for_first_session = true)
-      : ctx_(ctx), gating_(wait_for_first_session) {
+  tls_session_cache(SSL_CTX* ctx, handshake_gate& gate) : ctx_(ctx), gate_(gate) {
     // NO_INTERNAL_STORE: OpenSSL's own client cache is never consulted by clients anyway.
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
     SSL_CTX_sess_set_new_cb(ctx, &on_new_session);
@@ -95,68 +76,32 @@ class tls_session_cache {
     if (session_) SSL_SESSION_free(session_);
   }
 
-  /// Whether a connection about to shake hands should wait for a session.
-  static turn take_turn(SSL* ssl) {
+  /// The gate of the client `ssl` belongs to (null for an SSL object of another context).
+  static handshake_gate* gate_of(SSL* ssl) {
     auto* self = of(ssl);
-    if (!self) return turn::go;
-    std::lock_guard lock(self->mutex_);
-    if (self->session_ || !self->gating_) return turn::go;
-    if (self->pioneering_) return turn::wait;
-    self->pioneering_ = true;
-    return turn::pioneer;
-  }
-
-  /// The pioneer's handshake failed or was abandoned: those waiting go ahead.
-  static void pioneer_ended(SSL* ssl) {
-    if (auto* self = of(ssl)) {
-      std::lock_guard lock(self->mutex_);
-      self->release_waiters();
-    }
-  }
-
-  /// Waits (on `timer`, which must stay alive until then) until a session is
-  /// cached or the pioneer's handshake ended, at most first_session_wait (then
-  /// waiting is given up for good: the server hands out no tickets). The
-  /// wait is registered under the lock, so a session that arrives meanwhile
-  /// is never missed. Completes without an error in every case; cancel_wait
-  /// ends it early.
-  template <class CompletionToken>
-  static auto async_wait_for_session(SSL* ssl, boost::asio::steady_timer& timer, CompletionToken&& token) {
-    return boost::asio::async_initiate<CompletionToken, void(boost::system::error_code)>(
-        [ssl, &timer](auto handler) {
-          auto* self = of(ssl);
-          std::unique_lock lock(self->mutex_);
-          timer.expires_after(first_session_wait);
-          if (self->session_ || !self->pioneering_ || !self->gating_) timer.expires_at(clock_type::time_point::min());
-          timer.async_wait([self, &timer, handler = std::move(handler)](boost::system::error_code ec) mutable {
-            {
-              std::lock_guard lock(self->mutex_);
-              auto& w = self->waiters_;
-              w.erase(std::remove(w.begin(), w.end(), &timer), w.end());
-              // Expired without a session: the server gives none, stop making connections wait.
-              if (!ec && !self->session_ && self->pioneering_) self->gating_ = false;
-            }
-            std::move(handler)(boost::system::error_code{});
-          });
-          self->waiters_.push_back(&timer);
-        },
-        token);
-  }
-
-  /// Ends a wait of async_wait_for_session early (the connection is closed).
-  static void cancel_wait(SSL* ssl, boost::asio::steady_timer& timer) {
-    if (auto* self = of(ssl)) {
-      std::lock_guard lock(self->mutex_);
-      timer.cancel();
-    }
+    return self ? &self->gate_ : nullptr;
   }
 
   /// Offers the cached session, if any, to a connection about to shake hands.
+  ///
+  /// Each connection gets its own copy: OpenSSL treats a TLS 1.3 session as
+  /// single use and marks the object a connection resumed as not resumable,
+  /// so sharing the cached object would leave every other connection started
+  /// before the next ticket arrives to a full handshake. One ticket thus
+  /// serves a whole burst of connections. RFC 8446 (C.4) advises against
+  /// reusing a ticket for the privacy of clients that could otherwise not be
+  /// linked; this client's connections all carry the same API key, so there
+  /// is nothing to unlink, and a server that refuses a reused ticket only
+  /// costs a full handshake.
   static void offer(SSL* ssl) {
     auto* self = of(ssl);
     if (!self) return;
     std::lock_guard lock(self->mutex_);
-    if (self->session_ && SSL_SESSION_is_resumable(self->session_)) SSL_set_session(ssl, self->session_);
+    if (!self->session_ || !SSL_SESSION_is_resumable(self->session_)) return;
+    if (SSL_SESSION* copy = SSL_SESSION_dup(self->session_)) {
+      SSL_set_session(ssl, copy);  // takes its own reference
+      SSL_SESSION_free(copy);
+    }
   }
 
  private:
@@ -175,28 +120,19 @@ class tls_session_cache {
     auto* self = of(ssl);
     SSL_SESSION* copy = self ? SSL_SESSION_dup(session) : nullptr;
     if (!copy) return 0;
-    std::lock_guard lock(self->mutex_);
-    if (self->session_) SSL_SESSION_free(self->session_);
-    self->session_ = copy;
-    self->release_waiters();
+    {
+      std::lock_guard lock(self->mutex_);
+      if (self->session_) SSL_SESSION_free(self->session_);
+      self->session_ = copy;
+    }
+    self->gate_.session_arrived();
     return 0;
   }
 
-  // Under the lock: the pioneer is done (a session arrived, or it failed).
-  void release_waiters() {
-    pioneering_ = false;
-    for (auto* timer : waiters_) timer->cancel();
-    waiters_.clear();
-  }
-
-  using clock_type = boost::asio::steady_timer::clock_type;
-
   SSL_CTX* ctx_;
+  handshake_gate& gate_;
   std::mutex mutex_;
   SSL_SESSION* session_ = nullptr;
-  bool gating_;              // connections may wait for the pioneer's session
-  bool pioneering_ = false;  // a pioneer's handshake is under way
-  std::vector<boost::asio::steady_timer*> waiters_;
 };
 
 /// Prepares one connection's SSL object: the session to resume, SNI for host names
