@@ -201,11 +201,7 @@ BOOST_AUTO_TEST_CASE(server_sends_many_records_in_one_segment) {
 
   anthropic::client client(io.get_executor(), server.client_settings());
   const auto streamed = read_stream(client);
-  BOOST_TEST(!streamed.error, streamed.error.message());
-  BOOST_TEST(streamed.complete);
-  BOOST_TEST(streamed.events == events.size());
-  BOOST_TEST((streamed.delivered_text == expected));
-  BOOST_TEST((streamed.text == expected));
+  expect_whole_stream(streamed, events.size(), expected);
 
   const auto next = create(client);
   BOOST_TEST(!next.error, next.error.message());

@@ -76,6 +76,16 @@ struct tls_fixture {
     return out;
   }
 
+  /// Checks that a stream went through whole: no error, every one of `events`
+  /// handed out, and `text` both delivered and in the message.
+  static void expect_whole_stream(const stream_outcome& streamed, std::size_t events, const std::string& text) {
+    BOOST_TEST(!streamed.error, streamed.error.message());
+    BOOST_TEST(streamed.complete);
+    BOOST_TEST(streamed.events == events);
+    BOOST_TEST((streamed.delivered_text == text));
+    BOOST_TEST((streamed.text == text));
+  }
+
   /// How a create went: the error, else the message's text.
   struct create_outcome {
     boost::system::error_code error;
