@@ -5,10 +5,14 @@
 #include <anthropic/detail/sansio/url.hpp>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
 #include <exception>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -166,6 +170,52 @@ BOOST_AUTO_TEST_CASE(handshakes_beyond_the_limit_wait_their_turn) {
   BOOST_TEST(full_handshakes_for_a_burst(*this, true, 12, 3) == 1u);
   // Not waiting for the first session: the second starts before it exists.
   BOOST_TEST(full_handshakes_for_a_burst(*this, false, 12, 1) < 12u);
+}
+
+// A connection waiting for its handshake turn can be cancelled: it ends at
+// once with operation_aborted, not when the handshake ahead of it ends, and
+// gives its slot back. The handshake ahead of it never finishes (the server
+// stalls it) until its own timeout; then the pool is at rest and the next
+// call gets its turn.
+BOOST_AUTO_TEST_CASE(a_connection_waiting_for_its_turn_can_be_cancelled) {
+  auto opts = without_retries(options());
+  opts.max_connections = 2;
+  opts.tls.max_handshakes_in_flight = 1;
+  opts.timeouts.tls_handshake = std::chrono::seconds(3);
+  anthropic::client client(io.get_executor(), opts);
+  server.fail_next_connections(anthropic::testing::connection_fault::stall, 1);
+
+  std::optional<boost::system::error_code> stalled, waiting;
+  auto record = [](std::optional<boost::system::error_code>& into) {
+    return [&into](std::exception_ptr, std::tuple<boost::system::error_code, anthropic::message> r) {
+      into = std::get<0>(r);
+    };
+  };
+  asio::co_spawn(io, client.async_create(sample_request(), asio::as_tuple(asio::use_awaitable)), record(stalled));
+  BOOST_REQUIRE(run_until([&] { return server.connections_accepted() == 1u; }));
+  asio::cancellation_signal cancel;
+  asio::co_spawn(io,
+                 client.async_create(sample_request(),
+                                     asio::bind_cancellation_slot(cancel.slot(), asio::as_tuple(asio::use_awaitable))),
+                 record(waiting));
+  BOOST_REQUIRE(run_until([&] { return server.connections_accepted() == 2u; }));
+  const auto cancelled_at = std::chrono::steady_clock::now();
+  cancel.emit(asio::cancellation_type::terminal);
+  BOOST_REQUIRE(run_until([&] { return waiting.has_value(); }));
+  BOOST_TEST((*waiting == asio::error::operation_aborted), waiting->message());
+  BOOST_TEST(!stalled.has_value(), "the stalled handshake ended with the cancelled wait");
+  const bool ended_promptly = std::chrono::steady_clock::now() - cancelled_at < std::chrono::seconds(2);
+  BOOST_TEST(ended_promptly, "the cancelled wait ended only after 2 s");
+
+  BOOST_REQUIRE(run_until([&] { return stalled.has_value(); }));
+  BOOST_TEST((*stalled == anthropic::client_errc::tls_handshake_timeout), stalled->message());
+  BOOST_TEST(run_until([&] { return client.connection_slots_in_use() == client.idle_connections(); }));
+  // The next call's handshake gets its turn (a turn leaked by the cancelled
+  // wait would leave it waiting out its handshake timeout, then failing).
+  std::optional<boost::system::error_code> next;
+  asio::co_spawn(io, client.async_create(sample_request(), asio::as_tuple(asio::use_awaitable)), record(next));
+  BOOST_REQUIRE(run_until([&] { return next.has_value(); }));
+  BOOST_TEST(!*next, next->message());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

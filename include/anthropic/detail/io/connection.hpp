@@ -154,7 +154,8 @@ class connection {
           turn = handshake_gate::turn::go;
         }
       }
-      tls_session_cache::offer(ssl);  // the session a wait may have been for
+      // Offered only now, after any wait: the session may be the one it waited for.
+      tls_session_cache::offer(ssl);
       // Every way out of the handshake (cancellation included) ends its turn.
       struct turn_guard {
         handshake_gate* gate;

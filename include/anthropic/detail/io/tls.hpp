@@ -135,15 +135,15 @@ class tls_session_cache {
   SSL_SESSION* session_ = nullptr;
 };
 
-/// Prepares one connection's SSL object: the session to resume, SNI for host names
-/// (not IP literals, RFC 6066) and, when verifying, OpenSSL's own host-name or IP check, so that a
+/// Prepares one connection's SSL object: SNI for host names (not IP literals,
+/// RFC 6066) and, when verifying, OpenSSL's own host-name or IP check, so that a
 /// mismatch fails the handshake with a verification error that names the cause.
+/// The session to resume is offered later, once the connection's turn comes.
 inline boost::system::error_code prepare_tls_session(SSL* ssl, const std::string& host, bool verify) {
   boost::system::error_code ip_ec;
   auto address = boost::asio::ip::make_address(host, ip_ec);
   (void)address;
   const bool is_ip = !ip_ec;
-  tls_session_cache::offer(ssl);
   if (!is_ip && SSL_set_tlsext_host_name(ssl, host.c_str()) != 1)
     return {static_cast<int>(::ERR_get_error()), boost::asio::error::get_ssl_category()};
   if (!verify) return {};
