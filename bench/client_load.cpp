@@ -31,6 +31,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <optional>
 #include <string>
 
 namespace asio = boost::asio;
@@ -44,7 +45,7 @@ struct load_options {
   std::size_t requests = 100;
   std::size_t concurrency = 10;
   std::uint64_t max_tokens = 20000;
-  std::size_t max_handshakes = 0;  // client_options::tls.max_handshakes_in_flight
+  std::optional<std::size_t> max_handshakes;  // client_options::tls.max_handshakes_in_flight; the library's default if not given
 };
 
 struct load_totals {
@@ -172,7 +173,7 @@ int main(int argc, char** argv) {
   client_opts.api_key = "bench-key";
   client_opts.max_connections = opts.concurrency;  // one connection per worker, as the SDK opens
   client_opts.retry.max_retries = 0;                // a failure must show, not be retried away
-  client_opts.tls.max_handshakes_in_flight = opts.max_handshakes;
+  if (opts.max_handshakes) client_opts.tls.max_handshakes_in_flight = *opts.max_handshakes;
   if (!opts.ca_file.empty()) {
     std::ifstream in(opts.ca_file);
     client_opts.tls.ca_pem.assign(std::istreambuf_iterator<char>(in), {});

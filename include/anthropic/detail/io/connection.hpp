@@ -85,7 +85,7 @@ class connection {
   /// Safe to call at any time on the client's executor.
   void close() noexcept {
     if (resolver_) resolver_->cancel();
-    if (gate_timer_) tls_session_cache::gate_of(tls_->native_handle())->cancel_wait(*gate_timer_);
+    if (gate_wait_) tls_session_cache::gate_of(tls_->native_handle())->cancel_wait(*gate_wait_);
     boost::system::error_code ignored;
     socket_.close(ignored);
     open_ = false;
@@ -141,11 +141,11 @@ class connection {
       handshake_gate* gate = tls_session_cache::gate_of(ssl);
       auto turn = gate ? gate->take_turn() : handshake_gate::turn::go;
       while (turn == handshake_gate::turn::wait) {
-        gate_timer_.emplace(socket_.get_executor());
+        gate_wait_.emplace(socket_.get_executor());
         const auto wait_limit = handshake_limit.unlimited ? std::chrono::steady_clock::duration(std::chrono::seconds(30))
                                                           : handshake_limit.wait;
-        auto [wait_ec] = co_await gate->async_wait_turn(*gate_timer_, wait_limit, use_tuple);
-        gate_timer_.reset();
+        auto [wait_ec] = co_await gate->async_wait_turn(*gate_wait_, wait_limit, use_tuple);
+        gate_wait_.reset();
         if (!socket_.is_open()) co_return make_error_code(boost::asio::error::operation_aborted);
         if (wait_ec == boost::asio::error::operation_aborted) {  // woken: a turn may be free
           turn = gate->take_turn();
@@ -454,7 +454,7 @@ class connection {
   boost::asio::ip::tcp::socket socket_;
   io_watchdog watchdog_;
   std::optional<tls_socket> tls_;  // https only
-  std::optional<boost::asio::steady_timer> gate_timer_;  // while waiting for the first TLS session
+  std::optional<handshake_gate::waiter> gate_wait_;  // while waiting for a handshake turn
   bool use_tls_;
   const proxy_route* proxy_;
   bool open_ = false;
