@@ -14,6 +14,8 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/system/system_error.hpp>
 
 #include <memory>
 #include <string_view>
@@ -71,7 +73,9 @@ class message_stream {
   /// - Coroutines (`use_awaitable`, `as_tuple(use_awaitable)`, the default
   ///   token): an event already received is handed out when the call is
   ///   awaited, without a trip through the scheduler (a coroutine resuming a
-  ///   coroutine, as the awaitable model allows); with any other token the
+  ///   coroutine, as the awaitable model allows), and a coroutine running on
+  ///   the client's executor reads the next bytes itself (cancelled through
+  ///   its cancellation state, e.g. by `||`); with any other token the
   ///   handler is always invoked through its executor, as Asio requires.
   template <class CompletionToken = default_token_t>
   auto async_next(CompletionToken&& token = {}) {
@@ -140,7 +144,8 @@ class message_stream {
                                        std::tuple<boost::system::error_code, const stream_event*>, const stream_event*>;
 
   // The coroutine form of async_next: the next event when it is already
-  // received, else the operation started with the same token.
+  // received; else, for a coroutine on the client's executor, the read run in
+  // that coroutine; else the operation started with the same token.
   template <detail::awaitable_form Form>
   static boost::asio::awaitable<awaited_t<Form>> next_awaited(std::shared_ptr<detail::stream_state> state,
                                                               diagnostics* diag) {
@@ -149,6 +154,27 @@ class message_stream {
         co_return awaited_t<Form>{boost::system::error_code{}, ready};
       else
         co_return ready;
+    }
+    const auto caller_executor = co_await boost::asio::this_coro::executor;
+    if (state && runs_on(*state, caller_executor)) {
+      // The caller already runs where the stream's work runs: the read runs here too.
+      if constexpr (Form == detail::awaitable_form::throws_with_diagnostics) {
+        diagnostics own;
+        diagnostics* filled = diag ? diag : &own;
+        auto reading = next_here(*state, filled);
+        auto [ec, event] = co_await std::move(reading);
+        if (ec) throw error_with_diagnostics(ec, *filled);
+        co_return event;
+      } else {
+        auto reading = next_here(*state, diag);
+        auto [ec, event] = co_await std::move(reading);
+        if constexpr (Form == detail::awaitable_form::tuple) {
+          co_return awaited_t<Form>{ec, event};
+        } else {
+          if (ec) throw boost::system::system_error(ec);
+          co_return event;
+        }
+      }
     }
     // (Named first: g++ 12 mishandles temporaries inside a co_await expression.)
     auto token = detail::awaitable_token<Form>();
@@ -160,6 +186,13 @@ class message_stream {
   /// The next event if it is already received and may be handed out on the
   /// caller's thread (diag cleared), else null: nothing is started.
   ANTHROPIC_DECL static const stream_event* take_received(detail::stream_state& state, diagnostics* diag);
+
+  /// True when work of `state` may run on `ex` (the client's executor).
+  ANTHROPIC_DECL static bool runs_on(const detail::stream_state& state, const boost::asio::any_io_executor& ex) noexcept;
+
+  /// async_next for a coroutine running on the client's executor (see stream_state::next_here).
+  ANTHROPIC_DECL static boost::asio::awaitable<std::tuple<boost::system::error_code, const stream_event*>> next_here(
+      detail::stream_state& state, diagnostics* diag);
 
   /// The client's executor (a default-constructed one for an empty stream).
   ANTHROPIC_DECL static boost::asio::any_io_executor executor_of(const detail::stream_state* state) noexcept;

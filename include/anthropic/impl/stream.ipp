@@ -30,6 +30,16 @@ ANTHROPIC_DECL boost::asio::any_io_executor message_stream::executor_of(const de
   return state ? state->executor() : boost::asio::any_io_executor();
 }
 
+ANTHROPIC_DECL bool message_stream::runs_on(const detail::stream_state& state,
+                                            const boost::asio::any_io_executor& ex) noexcept {
+  return state.executor() == ex;
+}
+
+ANTHROPIC_DECL boost::asio::awaitable<std::tuple<boost::system::error_code, const stream_event*>>
+message_stream::next_here(detail::stream_state& state, diagnostics* diag) {
+  return state.next_here(diag);
+}
+
 ANTHROPIC_DECL const stream_event* message_stream::take_received(detail::stream_state& state, diagnostics* diag) {
   return state.take_received(diag);
 }

@@ -7,6 +7,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/cancellation_type.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -47,17 +48,15 @@ class watched_connection {
   op_control& control_;
 };
 
-/// Connects a handler's cancellation slot (if any) to `control`. Called on the
+/// Connects a cancellation slot (if connected) to `control`. Called on the
 /// initiating thread (the emitter's thread of control). The installed handler is
 /// never removed by the library (see detail::complete): the emitter may call it
 /// from its own thread at any time, also after the operation completed, and may
 /// destroy it whenever it likes. So it touches nothing but its own copies: the
 /// cancellation itself is posted to the client's executor, and reaches `control`
 /// only while the operation still holds it (a late one then finds nothing to interrupt).
-template <class Signature>
-void connect_cancellation(boost::asio::any_completion_handler<Signature>& handler,
-                          const std::shared_ptr<op_control>& control, const boost::asio::any_io_executor& ex) {
-  auto slot = boost::asio::get_associated_cancellation_slot(handler);
+inline void connect_cancellation(boost::asio::cancellation_slot slot, const std::shared_ptr<op_control>& control,
+                                 const boost::asio::any_io_executor& ex) {
   if (!slot.is_connected()) return;
   slot.assign([weak = std::weak_ptr<op_control>(control), ex](boost::asio::cancellation_type_t type) {
     if ((type & (boost::asio::cancellation_type::terminal | boost::asio::cancellation_type::partial)) ==
@@ -67,6 +66,13 @@ void connect_cancellation(boost::asio::any_completion_handler<Signature>& handle
       if (auto control = weak.lock()) control->cancel();
     });
   });
+}
+
+/// The same for a type-erased handler's associated slot.
+template <class Signature>
+void connect_cancellation(boost::asio::any_completion_handler<Signature>& handler,
+                          const std::shared_ptr<op_control>& control, const boost::asio::any_io_executor& ex) {
+  connect_cancellation(boost::asio::get_associated_cancellation_slot(handler), control, ex);
 }
 
 }  // namespace anthropic::detail

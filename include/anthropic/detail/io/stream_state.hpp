@@ -26,8 +26,10 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
 
 #include <chrono>
+#include <exception>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -107,6 +109,44 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
           if (diag) *diag = result.first ? self->failure_diag_ : diagnostics{};
           detail::complete(std::move(handler), self->core_->executor(), result.first, result.second);
         });
+  }
+
+  /// async_next for a coroutine running on the client's executor: the read
+  /// runs inside the caller's own coroutine, so a read costs no co_spawn, no
+  /// type-erased handler and no completion dispatch (a stream of one TLS
+  /// record per event makes a read for every few events). Cancellation comes
+  /// from the coroutine's cancellation state, as it would for any operation
+  /// it awaits.
+  boost::asio::awaitable<std::tuple<boost::system::error_code, const stream_event*>> next_here(diagnostics* diag) {
+    if (busy_) {
+      if (diag) diag->clear();
+      co_return std::tuple(make_error_code(client_errc::operation_in_progress), nullptr);
+    }
+    busy_ = true;
+    std::shared_ptr<op_control> shared_control;  // only when someone can cancel
+    op_control own_control;
+    auto cancellation = co_await boost::asio::this_coro::cancellation_state;
+    if (cancellation.slot().is_connected()) {
+      shared_control = std::make_shared<op_control>();
+      connect_cancellation(cancellation.slot(), shared_control, core_->executor());
+    }
+    // A cancellation ends the read as it ends any other (the stream fails with
+    // operation_aborted, its connection closed), not as an exception thrown
+    // out of the read's next co_await, which would leave the stream busy.
+    const bool throws_if_cancelled = co_await boost::asio::this_coro::throw_if_cancelled();
+    co_await boost::asio::this_coro::throw_if_cancelled(false);
+    next_result result;
+    std::exception_ptr thrown;  // by a hook
+    try {
+      result = co_await produce(shared_control ? *shared_control : own_control);
+    } catch (...) {
+      thrown = std::current_exception();
+    }
+    co_await boost::asio::this_coro::throw_if_cancelled(throws_if_cancelled);
+    busy_ = false;
+    if (thrown) std::rethrow_exception(thrown);
+    if (diag) *diag = result.first ? failure_diag_ : diagnostics{};
+    co_return std::tuple(result.first, result.second);
   }
 
   /// The next event when it is already received (see take_buffered_event),
