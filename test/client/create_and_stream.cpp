@@ -3,11 +3,14 @@
 #include "fixture.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <vector>
 
 namespace asio = boost::asio;
@@ -201,6 +204,40 @@ BOOST_FIXTURE_TEST_CASE(second_next_before_the_first_completes_is_refused, clien
     done = true;
   }());
   BOOST_TEST(done);
+}
+
+// The same with two coroutines on the client's executor, whose reads run in
+// the awaiting coroutine itself: while the first waits for bytes the server
+// holds back, the second is refused at once, and the first then gets its event.
+BOOST_FIXTURE_TEST_CASE(second_coroutine_awaiting_the_same_stream_is_refused, client_fixture) {
+  server.enqueue(anthropic::testing::reply::stream().stall_after_events(2, std::chrono::milliseconds(300)));
+  anthropic::client client(io.get_executor(), options());
+  anthropic::message_stream stream;
+  run([&]() -> asio::awaitable<void> {
+    stream = co_await client.async_stream(sample_request());
+    co_await stream.async_next();  // message_start
+    co_await stream.async_next();  // content_block_start: the server now stalls
+  }());
+  std::vector<boost::system::error_code> order;
+  const anthropic::stream_event* first_event = nullptr;
+  auto await_next = [&](bool first) -> asio::awaitable<void> {
+    auto [ec, event] = co_await stream.async_next(asio::as_tuple(asio::use_awaitable));
+    order.push_back(ec);
+    if (first) first_event = event;
+  };
+  asio::co_spawn(io, await_next(true), asio::detached);
+  asio::co_spawn(io, await_next(false), asio::detached);
+  BOOST_REQUIRE(run_until([&] { return order.size() == 2; }));
+  BOOST_TEST((order[0] == anthropic::client_errc::operation_in_progress), order[0].message());
+  BOOST_TEST(!order[1], order[1].message());
+  BOOST_REQUIRE(first_event);  // the third event, after the stall
+  // The stream goes on to its end; its text is the whole reply's.
+  run([&]() -> asio::awaitable<void> {
+    while (co_await stream.async_next()) {
+    }
+  }());
+  BOOST_TEST(stream.complete());
+  BOOST_TEST(!stream.message().text().empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
