@@ -263,23 +263,23 @@ class event_decoder {
 
  private:
   static event_type classify_event(std::string_view name) noexcept {
-    if (name == "content_block_delta") return event_type::content_block_delta;
-    if (name == "content_block_start") return event_type::content_block_start;
-    if (name == "content_block_stop") return event_type::content_block_stop;
-    if (name == "message_start") return event_type::message_start;
-    if (name == "message_delta") return event_type::message_delta;
-    if (name == "message_stop") return event_type::message_stop;
-    if (name == "ping") return event_type::ping;
-    if (name == "error") return event_type::error;
+    if (detail::is_literal(name, "content_block_delta")) return event_type::content_block_delta;
+    if (detail::is_literal(name, "content_block_start")) return event_type::content_block_start;
+    if (detail::is_literal(name, "content_block_stop")) return event_type::content_block_stop;
+    if (detail::is_literal(name, "message_start")) return event_type::message_start;
+    if (detail::is_literal(name, "message_delta")) return event_type::message_delta;
+    if (detail::is_literal(name, "message_stop")) return event_type::message_stop;
+    if (detail::is_literal(name, "ping")) return event_type::ping;
+    if (detail::is_literal(name, "error")) return event_type::error;
     return event_type::unknown;
   }
 
   static delta_type classify_delta(std::string_view name) noexcept {
-    if (name == "text_delta") return delta_type::text;
-    if (name == "input_json_delta") return delta_type::input_json;
-    if (name == "thinking_delta") return delta_type::thinking;
-    if (name == "signature_delta") return delta_type::signature;
-    if (name == "citations_delta") return delta_type::citations;
+    if (detail::is_literal(name, "text_delta")) return delta_type::text;
+    if (detail::is_literal(name, "input_json_delta")) return delta_type::input_json;
+    if (detail::is_literal(name, "thinking_delta")) return delta_type::thinking;
+    if (detail::is_literal(name, "signature_delta")) return delta_type::signature;
+    if (detail::is_literal(name, "citations_delta")) return delta_type::citations;
     return delta_type::unknown;
   }
 

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <anthropic/config.hpp>
+#include <anthropic/detail/ascii.hpp>
 
 #include <boost/json/basic_parser.hpp>
 #include <boost/json/parse_options.hpp>
@@ -146,8 +147,13 @@ class event_scan_handler {
     return true;
   }
   bool on_key(boost::json::string_view part, std::size_t, boost::system::error_code&) {
-    append_key(part);
-    const std::string_view name = key_overflow_ ? std::string_view{} : std::string_view(key_buf_, key_len_);
+    // A key in one piece (the usual case) is looked at where it is; one in
+    // pieces was gathered in key_buf_.
+    std::string_view name(part.data(), part.size());
+    if (key_len_ != 0 || key_overflow_) {
+      append_key(part);
+      name = key_overflow_ ? std::string_view{} : std::string_view(key_buf_, key_len_);
+    }
     if (depth_ == 1) key1_ = classify_key1(name);
     else if (depth_ == 2 && in_delta_) key2_ = classify_key2(name);
     key_len_ = 0;
@@ -219,17 +225,17 @@ class event_scan_handler {
   static constexpr std::size_t key_capacity = 16;
 
   static key classify_key1(std::string_view k) noexcept {
-    if (k == "type") return key::type;
-    if (k == "index") return key::index;
-    if (k == "delta") return key::delta;
+    if (is_literal(k, "type")) return key::type;
+    if (is_literal(k, "index")) return key::index;
+    if (is_literal(k, "delta")) return key::delta;
     return key::other;
   }
   static key classify_key2(std::string_view k) noexcept {
-    if (k == "type") return key::type;
-    if (k == "text") return key::text;
-    if (k == "thinking") return key::thinking;
-    if (k == "partial_json") return key::partial_json;
-    if (k == "signature") return key::signature;
+    if (is_literal(k, "type")) return key::type;
+    if (is_literal(k, "text")) return key::text;
+    if (is_literal(k, "thinking")) return key::thinking;
+    if (is_literal(k, "partial_json")) return key::partial_json;
+    if (is_literal(k, "signature")) return key::signature;
     return key::other;
   }
 
