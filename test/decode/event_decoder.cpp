@@ -53,6 +53,42 @@ BOOST_AUTO_TEST_CASE(unescaped_text_delta_is_a_view_into_the_payload) {
   BOOST_TEST(ev.started_message() == nullptr);
 }
 
+// Names are matched exactly, whatever their length: one byte off at the start,
+// inside a word, in the last byte, or one byte short or long, and the name is
+// not the known one (an unknown event or delta, or a key that is not "text").
+BOOST_AUTO_TEST_CASE(names_match_only_exactly) {
+  event_decoder decoder;
+  stream_event ev;
+  auto delta_event = [](std::string_view event_type, std::string_view delta_type, std::string_view text_key) {
+    return R"({"type":")" + std::string(event_type) + R"(","index":0,"delta":{"type":")" + std::string(delta_type) +
+           R"(",")" + std::string(text_key) + R"(":"x"}})";
+  };
+  BOOST_REQUIRE(!decoder.decode(delta_event("content_block_delta", "text_delta", "text"), ev));
+  BOOST_TEST((ev.type() == event_type::content_block_delta));
+  BOOST_TEST((ev.delta() == delta_type::text));
+  for (std::string_view near : {"Content_block_delta", "content_blocK_delta", "content_block_deltA",
+                                "content_block_delt", "content_block_delta_", "content_block_delta\\u0000"}) {
+    BOOST_TEST_CONTEXT(near) {
+      BOOST_REQUIRE(!decoder.decode(delta_event(near, "text_delta", "text"), ev));
+      BOOST_TEST((ev.type() == event_type::unknown));
+    }
+  }
+  for (std::string_view near : {"Text_delta", "text_Delta", "text_deltA", "text_delt", "text_deltas"}) {
+    BOOST_TEST_CONTEXT(near) {
+      BOOST_REQUIRE(!decoder.decode(delta_event("content_block_delta", near, "text"), ev));
+      BOOST_TEST((ev.delta() == delta_type::unknown));
+      BOOST_TEST(!ev.text_delta());
+    }
+  }
+  // A text delta without its "text" (the key near it is some other member).
+  for (std::string_view near : {"Text", "texT", "tex", "texts"}) {
+    BOOST_TEST_CONTEXT(near) {
+      BOOST_TEST((decoder.decode(delta_event("content_block_delta", "text_delta", near), ev) ==
+                  client_errc::invalid_message));
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(escaped_strings_are_unescaped) {
   const std::string data =
       R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"a\"b\\c\/d\n\t\r\b\fe"}})";
