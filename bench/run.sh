@@ -2,7 +2,7 @@
 # The comparison with the official TypeScript SDK (bench/README.md, "Against the
 # TypeScript SDK"), in one command:
 #
-#   bench/run.sh            # the full run (about 4 minutes on 2 cores)
+#   bench/run.sh            # the full run (about 6 minutes on 2 cores)
 #   bench/run.sh --quick    # a tenth of the counts, for trying changes
 #
 # It builds the benchmarks in Release, installs the SDK version pinned in
@@ -25,11 +25,12 @@ quick=0
 
 # Workload sizes (issue 7); --quick divides the counts by ten.
 w1_streams=20 w1_deltas=20000 w1_concurrency=4
+w1c_streams=20 w1c_deltas=2000 w1c_event_delay_ms=2
 w2_streams=5000 w2_max_tokens=4   # 4 text deltas: 10 events per stream
 w3_requests=5000
 w4_streams=10000 w4_event_delay_ms=500 w4_tls_event_delay_ms=2000
 if ((quick)); then
-  w1_streams=4 w2_streams=500 w3_requests=500 w4_streams=1000
+  w1_streams=4 w1c_deltas=200 w2_streams=500 w3_requests=500 w4_streams=1000
 fi
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
@@ -130,6 +131,12 @@ for side in asio sdk; do
   start_server --tokens "$w1_deltas" --bulk-replies "$w1_streams"
   run_client w1_bulk "$side" "${w1_args[@]}"
 done
+# 1c: events paced as a model streams them, one every 2 ms on each of 20
+# streams open together: neither client falls behind, so every event is a
+# wake-up of its own, as in production, and this is the cost of one.
+start_server --tokens "$w1c_deltas" --event-delay-ms "$w1c_event_delay_ms"
+echo "== 1c: $w1c_streams streams of $w1c_deltas text deltas at once, one every $w1c_event_delay_ms ms on each (TLS)" >&2
+pair w1_paced --mode stream --requests "$w1c_streams" --concurrency "$w1c_streams" --max-tokens "$w1c_deltas"
 start_server --tokens "$w1_deltas"
 echo "== 2: $w2_streams short streams (10 events), 100 and 1000 at a time (TLS)" >&2
 pair w2_100 --mode stream --requests "$w2_streams" --concurrency 100 --max-tokens "$w2_max_tokens"
