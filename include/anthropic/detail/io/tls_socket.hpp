@@ -44,12 +44,6 @@ struct socket_bio_state {
   int fd = -1;
   int error = 0;     ///< errno of the last failed recv or send (not EAGAIN)
   bool eof = false;  ///< recv found the peer's end of the stream
-  /// The last recv got less than it asked for: the socket had no more then.
-  /// Until the next readiness wait, OpenSSL is told "retry" without another
-  /// recv, which could only find the socket empty. (The wait re-arms the
-  /// descriptor, so bytes that came in between are reported at once.) When
-  /// events come one at a time, that recv was half of all recv calls.
-  bool drained = false;
 };
 
 /// A minimal BIO on a non-blocking socket: recv and send (MSG_NOSIGNAL: a peer
@@ -62,15 +56,8 @@ inline BIO_METHOD* socket_bio_method() {
     BIO_meth_set_read(m, [](BIO* bio, char* out, int size) -> int {
       auto* s = static_cast<socket_bio_state*>(BIO_get_data(bio));
       BIO_clear_retry_flags(bio);
-      if (s->drained) {
-        BIO_set_retry_read(bio);
-        return -1;
-      }
       const ssize_t n = ::recv(s->fd, out, static_cast<std::size_t>(size), 0);
-      if (n > 0) {
-        s->drained = n < size;
-        return static_cast<int>(n);
-      }
+      if (n > 0) return static_cast<int>(n);
       if (n == 0) {
         s->eof = true;
         return 0;
@@ -280,7 +267,6 @@ class tls_socket {
           // 16.5 kB for every idle connection).
           if (!SSL_has_pending(t->ssl_.get()) && !SSL_in_init(t->ssl_.get())) SSL_free_buffers(t->ssl_.get());
           phase = waited;
-          if (p == progress::want_read) t->bio_state_.drained = false;  // recv again once readable
           using wait = boost::asio::ip::tcp::socket::wait_type;
           t->socket_.async_wait(p == progress::want_read ? wait::wait_read : wait::wait_write, std::move(self));
           return;
