@@ -209,8 +209,10 @@ BOOST_FIXTURE_TEST_CASE(second_next_before_the_first_completes_is_refused, clien
 // The same with two coroutines on the client's executor, whose reads run in
 // the awaiting coroutine itself: while the first waits for bytes the server
 // holds back, the second is refused at once, and the first then gets its event.
+// (The server holds them back long enough for a slow, sanitized build to
+// start both coroutines before they arrive.)
 BOOST_FIXTURE_TEST_CASE(second_coroutine_awaiting_the_same_stream_is_refused, client_fixture) {
-  server.enqueue(anthropic::testing::reply::stream().stall_after_events(2, std::chrono::milliseconds(300)));
+  server.enqueue(anthropic::testing::reply::stream().stall_after_events(2, std::chrono::milliseconds(1500)));
   anthropic::client client(io.get_executor(), options());
   anthropic::message_stream stream;
   run([&]() -> asio::awaitable<void> {
