@@ -64,9 +64,8 @@ class handshake_gate {
 
   turn take_turn() {
     std::lock_guard lock(mutex_);
-    if (!slot_free()) return turn::wait;
+    if (must_wait()) return turn::wait;
     if (!have_session_ && gating_) {
-      if (pioneering_) return turn::wait;
       pioneering_ = true;
       ++in_flight_;
       return turn::pioneer;
@@ -123,7 +122,7 @@ class handshake_gate {
             std::move(handler)(ec);
           });
           // Free by now (a turn ended between take_turn and this): no wait.
-          if ((slot_free() && !(gating_ && !have_session_ && pioneering_)))
+          if (!must_wait())
             w.timer_.cancel();
           else
             waiters_.push_back(w);
@@ -141,6 +140,8 @@ class handshake_gate {
   static constexpr std::size_t all = static_cast<std::size_t>(-1);
 
   bool slot_free() const { return max_in_flight_ == 0 || in_flight_ < max_in_flight_; }
+  // Under the lock: no slot, or a pioneer's session to wait for.
+  bool must_wait() const { return !slot_free() || (gating_ && !have_session_ && pioneering_); }
 
   // Under the lock: the first `n` waiters (first come, first served) take turns again.
   void wake(std::size_t n) {

@@ -105,8 +105,7 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
         [self = shared_from_this(), handler = std::move(handler), control, diag](
             std::exception_ptr error, std::pair<boost::system::error_code, const stream_event*> result) mutable {
           if (error) std::rethrow_exception(error);
-          self->busy_ = false;
-          if (diag) *diag = result.first ? self->failure_diag_ : diagnostics{};
+          self->end_call(result.first, diag);
           detail::complete(std::move(handler), self->core_->executor(), result.first, result.second);
         });
   }
@@ -143,9 +142,11 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
       thrown = std::current_exception();
     }
     co_await boost::asio::this_coro::throw_if_cancelled(throws_if_cancelled);
-    busy_ = false;
-    if (thrown) std::rethrow_exception(thrown);
-    if (diag) *diag = result.first ? failure_diag_ : diagnostics{};
+    if (thrown) {
+      busy_ = false;
+      std::rethrow_exception(thrown);
+    }
+    end_call(result.first, diag);
     co_return std::tuple(result.first, result.second);
   }
 
@@ -188,6 +189,13 @@ class stream_state : public std::enable_shared_from_this<stream_state> {
 
  private:
   using next_result = std::pair<boost::system::error_code, const stream_event*>;
+
+  // A call that read ends: the stream takes the next one, and the caller's
+  // diagnostics get the failure's (or are cleared).
+  void end_call(boost::system::error_code ec, diagnostics* diag) {
+    busy_ = false;
+    if (diag) *diag = ec ? failure_diag_ : diagnostics{};
+  }
 
   // Completes a call that needed no I/O (its diagnostics are empty); `ends_call`
   // is false for a refused call, which must leave the running one marked busy.
