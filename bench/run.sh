@@ -42,7 +42,7 @@ results=$out/results.jsonl
 echo "== building the benchmarks (Release) in $build" >&2
 cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DANTHROPIC_BUILD_BENCHMARKS=ON \
   $(command -v ccache >/dev/null && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache) >/dev/null
-cmake --build "$build" -j2 --target bench_mock_server bench_client_load bench_sse_framer bench_decode >/dev/null
+cmake --build "$build" -j2 --target bench_mock_server bench_client_load bench_sse_framer bench_decode bench_client_setup >/dev/null
 
 # --- the pinned SDK ---------------------------------------------------------
 if [[ -z ${ANTHROPIC_NODE_MODULES:-} ]]; then
@@ -176,6 +176,11 @@ echo "== 5: micro-benchmarks" >&2
   echo
   echo "\$ bench_decode 2000 1"
   "${pin_client[@]}" "$build/bench/bench_decode" 2000 1
+  echo
+  echo "\$ bench_client_setup 50"
+  "${pin_client[@]}" "$build/bench/bench_client_setup" 50
+  echo "\$ node --expose-gc bench/sdk/client_setup.mjs 50"
+  "${pin_client[@]}" node --expose-gc "$repo/bench/sdk/client_setup.mjs" 50
 } >"$out/micro.txt" 2>&1
 
 node "$repo/bench/sdk/report.mjs" "$results" "$out/micro.txt" "$sdk_version" | tee "$out/table.md"
