@@ -4,17 +4,7 @@
 //
 // Usage: ANTHROPIC_NODE_MODULES=DIR node --expose-gc client_setup.mjs [clients (default 50)]
 // Prints one JSON line.
-import { createRequire } from 'node:module';
-import path from 'node:path';
-
-const modules = process.env.ANTHROPIC_NODE_MODULES;
-if (!modules) {
-  console.error('set ANTHROPIC_NODE_MODULES to the node_modules folder holding @anthropic-ai/sdk');
-  process.exit(2);
-}
-const require = createRequire(path.join(path.resolve(modules), '..', 'package.json'));
-const sdk = require('@anthropic-ai/sdk');
-const Anthropic = sdk.default ?? sdk.Anthropic ?? sdk;
+import { Anthropic } from './pinned_sdk.mjs';
 
 const count = Number(process.argv[2] ?? 50);
 const make = () => new Anthropic({ apiKey: 'bench-key', baseURL: 'https://api.anthropic.com' });

@@ -12,20 +12,7 @@
 // awaits finalMessage() (the SDK's accumulation); a create awaits the message.
 // CPU time (user + sys) and peak RSS come from process.resourceUsage(), around
 // the workload only (cpu_s) and for the whole process (process_cpu_s).
-import { createRequire } from 'node:module';
-import fs from 'node:fs';
-import path from 'node:path';
-
-const modules = process.env.ANTHROPIC_NODE_MODULES;
-if (!modules) {
-  console.error('set ANTHROPIC_NODE_MODULES to the node_modules folder holding @anthropic-ai/sdk');
-  process.exit(2);
-}
-const require = createRequire(path.join(path.resolve(modules), '..', 'package.json'));
-const sdk = require('@anthropic-ai/sdk');
-const Anthropic = sdk.default ?? sdk.Anthropic ?? sdk;
-const sdkVersion = JSON.parse(
-  fs.readFileSync(path.join(path.resolve(modules), '@anthropic-ai', 'sdk', 'package.json'), 'utf8')).version;
+import { Anthropic, sdkVersion } from './pinned_sdk.mjs';
 
 function parse(argv) {
   const opts = { url: '', stream: true, requests: 100, concurrency: 10, maxTokens: 20000 };
