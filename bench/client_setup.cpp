@@ -2,11 +2,12 @@
 // any connection.
 //
 // Three cases, in this order, each client kept alive to the end:
-//  - first:   the process's first client without CAs of its own; it parses the
-//             system trust store, which later such clients share;
-//  - sharing: further clients without CAs of their own;
+//  - first:   the process's first client, without CAs of its own; it parses
+//             the system trust store, which every later client reuses;
+//  - sharing: further clients without CAs of their own, which use that store;
 //  - owning:  clients that add one CA (tls.ca_pem), so that each holds a store
-//             of its own: the system's CAs parsed again, plus the extra one.
+//             of its own: the system's CAs taken from the parsed one, plus the
+//             extra one.
 // The system store is the machine's (SSL_CERT_FILE / SSL_CERT_DIR honoured);
 // `certificates` says how many it holds.
 //

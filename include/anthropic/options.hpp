@@ -47,9 +47,8 @@ struct timeout_options {
 };
 
 /// TLS settings. The system trust store is always used; extra CAs are added to it.
-/// Clients without extra CAs share one copy of the system store, parsed by the
-/// first of them; a client with extra CAs parses its own (about 20 ms of CPU and
-/// 0.8 MB under OpenSSL 3.0 on Debian 12).
+/// The system store is parsed once per process, by the first client (about 20 ms
+/// of CPU and 0.8 MB under OpenSSL 3.0 on Debian 12), and reused by every later one.
 struct tls_options {
   bool verify_peer = true;   ///< verify the certificate chain and the host name (keep on outside tests)
   std::string ca_file;       ///< a PEM file of additional trusted CAs ("" = none)

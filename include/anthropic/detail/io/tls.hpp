@@ -21,13 +21,15 @@
 namespace anthropic::detail {
 
 /// The system's trusted CAs (SSL_CERT_FILE and SSL_CERT_DIR honoured, as by
-/// SSL_CTX_set_default_verify_paths), parsed by the first client that asks and
-/// shared by reference from then on. Parsing the CA bundle costs each client
-/// that does it about 20 ms of CPU and 0.8 MB of heap under OpenSSL 3.0 (Debian
-/// 12: 144 certificates), so a process that makes a client per tenant, or per
-/// task, would otherwise pay that every time. OpenSSL's store is safe to share
-/// between contexts and threads; the clients that use it never add to it. Kept
-/// for the life of the process. Null only when OpenSSL cannot allocate one.
+/// SSL_CTX_set_default_verify_paths), parsed by the first client that needs them
+/// and reused by every later one: clients without extra CAs use this store
+/// itself, the others copy its certificates by reference (add_system_trust).
+/// Parsing the CA bundle costs about 20 ms of CPU and 0.8 MB of heap under
+/// OpenSSL 3.0 (Debian 12: 144 certificates), which a process that makes a
+/// client per tenant, or per task, would otherwise pay every time. OpenSSL's
+/// store is safe to share between contexts and threads; the clients that use it
+/// never add to it. Kept for the life of the process. Null only when OpenSSL
+/// cannot allocate one.
 inline X509_STORE* shared_system_trust_store() {
   static X509_STORE* const store = [] {
     X509_STORE* made = X509_STORE_new();
@@ -37,6 +39,23 @@ inline X509_STORE* shared_system_trust_store() {
     return made;
   }();
   return store;
+}
+
+/// Gives a client's own store (one with extra CAs) the system's trusted CAs
+/// without parsing them again: the shared store's certificates, by reference,
+/// and the hashed directory for any found there only on demand, as
+/// SSL_CTX_set_default_verify_paths would add it. Revocation lists are not
+/// copied: this client never asks for revocation checks.
+inline void add_system_trust(X509_STORE* own) {
+  if (X509_STORE* shared = shared_system_trust_store()) {
+    if (STACK_OF(X509)* certs = X509_STORE_get1_all_certs(shared)) {
+      for (int i = 0; i < sk_X509_num(certs); ++i) X509_STORE_add_cert(own, sk_X509_value(certs, i));
+      sk_X509_pop_free(certs, X509_free);
+    }
+  }
+  if (X509_LOOKUP* dir = X509_STORE_add_lookup(own, X509_LOOKUP_hash_dir()))
+    X509_LOOKUP_add_dir(dir, nullptr, X509_FILETYPE_DEFAULT);  // SSL_CERT_DIR, else OpenSSL's default
+  ERR_clear_error();
 }
 
 /// Configures `ctx` from the options: TLS 1.2 or newer, the system trust store, the
@@ -56,8 +75,7 @@ inline boost::system::error_code configure_tls_context(const tls_options& opts, 
     X509_STORE* shared = shared_system_trust_store();
     if (shared && X509_STORE_up_ref(shared) == 1) SSL_CTX_set_cert_store(ctx.native_handle(), shared);
   } else {
-    ctx.set_default_verify_paths(ec);  // a missing system store leaves the extras to work alone
-    ec.clear();
+    add_system_trust(SSL_CTX_get_cert_store(ctx.native_handle()));
   }
   if (!opts.ca_file.empty()) {
     ctx.load_verify_file(opts.ca_file, ec);
