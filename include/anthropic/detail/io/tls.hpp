@@ -27,9 +27,9 @@ namespace anthropic::detail {
 /// Parsing the CA bundle costs about 20 ms of CPU and 0.8 MB of heap under
 /// OpenSSL 3.0 (Debian 12: 144 certificates), which a process that makes a
 /// client per tenant, or per task, would otherwise pay every time. OpenSSL's
-/// store is safe to share between contexts and threads; the clients that use it
-/// never add to it. Kept for the life of the process. Null only when OpenSSL
-/// cannot allocate one.
+/// store is safe to share between contexts and threads: no client adds to it,
+/// and its directory lookup caches what it reads under the store's lock. Kept
+/// for the life of the process. Null only when OpenSSL cannot allocate one.
 inline X509_STORE* shared_system_trust_store() {
   static X509_STORE* const store = [] {
     X509_STORE* made = X509_STORE_new();
