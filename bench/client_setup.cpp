@@ -14,6 +14,7 @@
 // Usage: bench_client_setup [clients-per-case (default 50)]
 // Prints one JSON line: CPU milliseconds and heap kilobytes per client, per case.
 #include <anthropic/client.hpp>
+#include <anthropic/detail/io/tls.hpp>
 #include <anthropic/testing/detail/test_certificate.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -70,10 +71,9 @@ int main(int argc, char** argv) {
   const cost shared = measure(sharing, per_case);
   const cost own = measure(owning, per_case);
 
-  X509_STORE* probe = X509_STORE_new();
-  X509_STORE_set_default_paths(probe);
-  const int certificates = sk_X509_OBJECT_num(X509_STORE_get0_objects(probe));
-  X509_STORE_free(probe);
+  // The store the clients reuse, parsed by the first of them.
+  X509_STORE* system = anthropic::detail::shared_system_trust_store();
+  const int certificates = system ? sk_X509_OBJECT_num(X509_STORE_get0_objects(system)) : 0;
 
   std::printf(
       "{\"clients_per_case\":%d,\"certificates\":%d,"
